@@ -1,0 +1,187 @@
+"""Analyse article drafts: tokens, keywords, summary, key figures, places, date.
+
+Each article is segmented once (``tokenize``); every later step — keywords,
+summary, classification, related articles — reuses those tokens. Keywords
+need document frequencies over the whole corpus, so analysis runs in two
+steps: ``tokenize`` every draft, then ``analyze`` each with the corpus
+frequencies.
+"""
+from __future__ import annotations
+
+import math
+import re
+from collections import Counter
+
+from .model import Analysis, DateInfo, Draft, Figure, PageMeta, Place
+from .places import Gazetteer
+from .segment import Segmenter
+
+SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*|[^。！？!?]+$")
+CLAUSE = re.compile(r"[^，。；！？,;!?]+")
+UNITS = ("万元|亿元|千元|元|万人次|人次|万人|人|万户|户|家|个|项|名|亩|万亩|平方米|公里|场次|场|处|所|支|期|次|"
+         "座|条|件|台|套|间|栋|吨|倍|余人|余户|余个|余家|余项|余名|余元")
+FIGURE = re.compile(rf"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<unit>%|％|(?:多|余)?(?:{UNITS}))")
+FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+MONTH_DAY = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
+KEYWORDS_MAX = 8
+SUMMARY_TARGET = 150
+SUMMARY_HARD_MAX = 200
+FIGURES_MAX = 8
+PLACES_MAX = 5
+PRIOR_STRENGTH = 20  # how many articles the jieba IDF prior is worth
+
+
+def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
+    """The content words of the headline and body, in reading order (segmented once)."""
+    text = "\n".join(filter(None, [draft.kicker, draft.title, draft.subtitle, draft.body]))
+    return tuple(w for w in segmenter.cut(text) if segmenter.is_content(w))
+
+
+def document_frequencies(token_lists) -> Counter:
+    return Counter(w for tokens in token_lists for w in set(tokens))
+
+
+def analyze(draft: Draft, tokens: tuple[str, ...], *, segmenter: Segmenter, df: Counter, n_docs: int,
+            gazetteer: Gazetteer, meta: PageMeta) -> Analysis:
+    """Everything the pages show about one article, from its draft and tokens."""
+    title_words = set(w for w in segmenter.cut(draft.title) if segmenter.is_content(w))
+    keywords = extract_keywords(tokens, title_words=title_words, segmenter=segmenter, df=df, n_docs=n_docs)
+    figures = extract_figures(draft)
+    return Analysis(
+        tokens=tokens,
+        keywords=keywords,
+        summary=summarize(draft, keywords=keywords),
+        figures=figures,
+        places=extract_places(draft, gazetteer),
+        date=article_date(draft, meta),
+    )
+
+
+def idf(word: str, *, segmenter: Segmenter, df: Counter, n_docs: int) -> float:
+    """Corpus IDF blended with jieba's prior: the prior dominates small corpora."""
+    prior = segmenter.idf.get(word, segmenter.median_idf)
+    corpus = math.log((n_docs + 1) / (df.get(word, 0) + 1)) + 1
+    weight = PRIOR_STRENGTH / (PRIOR_STRENGTH + n_docs)
+    return weight * prior + (1 - weight) * corpus
+
+
+def keyword_scores(tokens, *, segmenter: Segmenter, df: Counter, n_docs: int) -> dict[str, float]:
+    """TF-IDF weight of every content word of an article (also used for linking)."""
+    counts = Counter(tokens)
+    total = sum(counts.values()) or 1
+    return {w: c / total * idf(w, segmenter=segmenter, df=df, n_docs=n_docs) for w, c in counts.items()}
+
+
+def extract_keywords(tokens, *, title_words: set[str], segmenter: Segmenter, df: Counter,
+                     n_docs: int, limit: int = KEYWORDS_MAX) -> tuple[str, ...]:
+    """The article's most distinctive content words; title words count double."""
+    scores = keyword_scores(tokens, segmenter=segmenter, df=df, n_docs=n_docs)
+    ranked = sorted(scores, key=lambda w: (-scores[w] * (2 if w in title_words else 1), w))
+    chosen: list[str] = []
+    for word in ranked:
+        if any(word in other or other in word for other in chosen):
+            continue  # 社会组织 and 社会组织党建 say the same thing twice
+        chosen.append(word)
+        if len(chosen) == limit:
+            break
+    return tuple(chosen)
+
+
+def sentences(text: str) -> list[str]:
+    return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
+
+
+def summarize(draft: Draft, *, keywords: tuple[str, ...]) -> tuple[str, ...]:
+    """1–3 whole body sentences, ≤ ~150 characters, favouring the lead and a key figure."""
+    candidates = []
+    for k, paragraph in enumerate(draft.paragraphs):
+        for j, sentence in enumerate(sentences(paragraph.text)):
+            text = strip_dateline(sentence, draft) if (k, j) == (0, 0) else sentence
+            if len(text) >= 8:
+                candidates.append((k, j, text))
+    if not candidates:
+        return ()
+    def score(item):
+        k, j, text = item
+        lead = 3.0 if (k, j) == (0, 0) else 1.0 / (1 + k)
+        hits = sum(1 for w in keywords if w in text)
+        figure = 1.0 if FIGURE.search(text) else 0.0
+        quote = -0.5 if text.startswith("“") else 0.0
+        return lead + 0.5 * hits + figure + quote
+    ranked = sorted(candidates, key=lambda item: (-score(item), item[0], item[1]))
+    chosen, length = [], 0
+    for item in ranked:
+        if length + len(item[2]) <= SUMMARY_TARGET:
+            chosen.append(item)
+            length += len(item[2])
+        if len(chosen) == 3:
+            break
+    if not chosen:
+        return (clip_to_clause(min(candidates, key=lambda item: (len(item[2]), item[0], item[1]))[2]),)
+    return tuple(text for _, _, text in sorted(chosen))
+
+
+def strip_dateline(sentence: str, draft: Draft) -> str:
+    """The lead sentence without 本报X讯 and the date that opens it."""
+    if draft.dateline and sentence.startswith(draft.dateline):
+        sentence = sentence[len(draft.dateline):].lstrip()
+        if draft.dateline_date and sentence.startswith(draft.dateline_date):
+            sentence = sentence[len(draft.dateline_date):].lstrip("，, ")
+    return sentence
+
+
+def clip_to_clause(sentence: str) -> str:
+    """A long sentence cut at its last clause break within the limit (still verbatim)."""
+    if len(sentence) <= SUMMARY_HARD_MAX:
+        return sentence
+    cut = max(sentence.rfind(mark, 0, SUMMARY_TARGET) for mark in "，；,;")
+    return sentence[: cut if cut > 20 else SUMMARY_TARGET]
+
+
+def extract_figures(draft: Draft, limit: int = FIGURES_MAX) -> tuple[Figure, ...]:
+    """Numbers with units and the clause they are in, de-duplicated, in reading order."""
+    figures, seen = [], set()
+    for paragraph in draft.paragraphs:
+        for clause in CLAUSE.findall(paragraph.text):
+            for match in FIGURE.finditer(clause):
+                key = (match.group("value"), match.group("unit"))
+                if key in seen:
+                    continue
+                seen.add(key)
+                figures.append(Figure(match.group("value"), match.group("unit"), clause.strip()))
+    return tuple(figures[:limit])
+
+
+def extract_places(draft: Draft, gazetteer: Gazetteer, limit: int = PLACES_MAX) -> tuple[Place, ...]:
+    """Places the article names, most salient first: dateline and headline, then frequency."""
+    scores: Counter = Counter()
+    first_seen: dict[Place, int] = {}
+    weighted = [(draft.dateline or "", 5.0), (" ".join(filter(None, [draft.kicker, draft.title, draft.subtitle])), 4.0),
+                (draft.paragraphs[0].text if draft.paragraphs else "", 1.0), (draft.body, 1.0)]
+    order = 0
+    for text, weight in weighted:
+        for place in gazetteer.find(text):
+            scores[place] += weight
+            first_seen.setdefault(place, order)
+            order += 1
+    # a place named with its parent is more specific: credit the child, keep the parent's order
+    ranked = sorted(scores, key=lambda p: (-scores[p], first_seen[p], p.full))
+    specific = [p for p in ranked if not any(q != p and q.path[:len(p.path)] == p.path for q in ranked)]
+    return tuple(specific[:limit])
+
+
+def article_date(draft: Draft, meta: PageMeta) -> DateInfo:
+    """The dateline's month and day with the year from page metadata or clear text evidence."""
+    month_day = MONTH_DAY.match(draft.dateline_date or "")
+    if not month_day:
+        if meta.date:
+            return DateInfo(meta.date, "page metadata: date of the issue")
+        return DateInfo(None, "no date in the dateline and no page date")
+    month, day = int(month_day.group("m")), int(month_day.group("d"))
+    if meta.year:
+        return DateInfo(f"{meta.year:04d}-{month:02d}-{day:02d}", "dateline day, year from page metadata")
+    for match in FULL_DATE.finditer(draft.body):
+        if (int(match.group("m")), int(match.group("d"))) == (month, day):
+            return DateInfo(f"{match.group('y')}-{month:02d}-{day:02d}",
+                            f"dateline day; year from '{match.group(0)}' in the text")
+    return DateInfo(None, f"dateline {draft.dateline_date} has no year and the page gives none")

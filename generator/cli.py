@@ -1,0 +1,153 @@
+"""The ``digest`` command: a thin wrapper over the pipeline.
+
+Library errors become one-line messages and a non-zero exit; nothing is
+written unless the whole build succeeded.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from pathlib import Path
+
+from .config import DEFAULT_THEMES, ConfigError, Settings
+from .pipeline import BuildError, build
+from .render import EXPORT_PATH, render_site
+
+PROGRESS_MIN_PAGES = 20
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = make_parser()
+    args = parser.parse_args(argv)
+    if not getattr(args, "command", None):
+        parser.print_help()
+        return 2
+    try:
+        return args.run(args)
+    except (BuildError, ConfigError) as err:
+        print(f"digest: error: {err}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("digest: interrupted; nothing written", file=sys.stderr)
+        return 130
+
+
+def make_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="digest",
+        description="Build a themed digest of Chinese regional news from OCR'd newspaper pages.",
+        epilog="Each page is a plain-text file (*.txt, UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030) in the "
+               "seeds folder. `mkdocs build` runs the same pipeline and builds the website.")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    generate = commands.add_parser(
+        "generate", help="write the Markdown pages and data/articles.json",
+        description="Split the pages into articles, analyse and link them, and write the Markdown pages, "
+                    "the Atom feed and the data export data/articles.json into --out. The output folder "
+                    "is replaced only when the whole build succeeds.")
+    add_common(generate)
+    generate.add_argument("--out", required=True, type=Path, help="output folder (replaced on success)")
+    generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
+    generate.set_defaults(run=run_generate)
+
+    check = commands.add_parser(
+        "check", help="report, per page, the articles found and the text dropped",
+        description="Read and split the pages and print, per page, the articles found, what was dropped and "
+                    "why, and anything an editor should look at. Writes nothing.")
+    add_common(check)
+    check.set_defaults(run=run_check)
+    return parser
+
+
+def add_common(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of page files (default: seeds)")
+    parser.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="theme configuration (YAML)")
+
+
+def settings_from(args) -> Settings:
+    return Settings(seeds=args.seeds, themes_file=args.themes)
+
+
+def progress_printer(total_hint: int):
+    """A one-line progress counter on a terminal for long runs; silent otherwise."""
+    if not sys.stderr.isatty():
+        return None
+    seen = Counter()
+
+    def show(name: str) -> None:
+        seen["n"] += 1
+        if total_hint >= PROGRESS_MIN_PAGES:
+            print(f"\rreading pages: {seen['n']}/{total_hint}", end="", file=sys.stderr, flush=True)
+    return show
+
+
+def run_generate(args) -> int:
+    settings = settings_from(args)
+    total = len(list(settings.seeds.glob("*.txt"))) if settings.seeds.is_dir() else 0
+    digest, report = build(settings, progress=progress_printer(total))
+    if total >= PROGRESS_MIN_PAGES and sys.stderr.isatty():
+        print(file=sys.stderr)
+    for warning in report.warnings:
+        print(f"digest: warning: {warning}", file=sys.stderr)
+    if args.strict and report.warnings:
+        print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
+        return 1
+    files = render_site(digest)
+    write_atomically(args.out, files)
+    kinds = Counter(d.kind for d in digest.dropped)
+    dropped = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing"
+    print(f"{len(report.pages)} pages → {len(digest.articles)} articles; dropped {dropped}; "
+          f"wrote {len(files)} files to {args.out} ({EXPORT_PATH})")
+    return 0
+
+
+def write_atomically(out: Path, files: dict[str, str]) -> None:
+    """Write every file into a fresh folder beside ``out``, then swap it in."""
+    out = out.resolve()
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+    try:
+        for path, text in sorted(files.items()):
+            target = staging / path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(text, encoding="utf-8", newline="\n")
+        old = None
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{os.getpid()}"
+            out.rename(old)
+        staging.rename(out)
+        if old:
+            shutil.rmtree(old, ignore_errors=True)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+
+
+def run_check(args) -> int:
+    digest, report = build(settings_from(args))
+    for page in report.pages:
+        articles = [a for a in digest.articles if a.draft.file == page.file]
+        dropped = [d for d in digest.dropped if d.file == page.file]
+        print(f"{page.file} ({page.encoding}): {len(articles)} articles, {len(dropped)} dropped")
+        for a in articles:
+            d = a.draft
+            print(f"  article  lines {d.lines[0]}–{d.lines[1]}  {d.title}  [{'/'.join(a.theme_keys)}]")
+            for note in d.notes:
+                if "joined to the sentence" not in note:
+                    print(f"           note: {note}")
+        for d in dropped:
+            text = d.text.replace("\n", " / ")
+            print(f"  dropped  lines {d.lines[0]}–{d.lines[1]}  {d.kind}: {text[:40]}  ({d.reason})")
+        for warning in page.warnings:
+            print(f"  warning  {warning}")
+    for name in report.ignored:
+        print(f"ignored {name}: not a page file (*.txt)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,114 @@
+"""Settings and the theme configuration, validated once."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import yaml
+
+from .model import Theme
+
+DATA = Path(__file__).parent / "data"
+DEFAULT_THEMES = DATA / "themes.yml"
+DEFAULT_GAZETTEER = DATA / "gazetteer.yml"
+
+
+class ConfigError(Exception):
+    """Configuration that cannot be used; str() lists every problem found."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    seeds: Path
+    themes_file: Path = DEFAULT_THEMES
+    gazetteer_file: Path = DEFAULT_GAZETTEER
+    site_name: str = "地方新闻专题文摘"
+    site_url: str = ""
+
+
+@dataclass(frozen=True)
+class ThemeRule:
+    """How one theme is recognised (see data/themes.yml for the meaning)."""
+
+    theme: Theme
+    threshold: float
+    terms: dict[str, float]
+    context: dict[str, float] = field(default_factory=dict)
+    context_needs: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True)
+class ThemeConfig:
+    rules: tuple[ThemeRule, ...]
+    other: Theme
+    cap: int = 6
+    title_weight: float = 3.0
+
+    @property
+    def themes(self) -> tuple[Theme, ...]:
+        return tuple(r.theme for r in self.rules) + (self.other,)
+
+
+def load_themes(path: Path) -> ThemeConfig:
+    """Read and validate a theme file; raise ConfigError listing every problem."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as err:
+        raise ConfigError(f"{path}: cannot read theme configuration ({err.__class__.__name__}: "
+                          f"{str(err).splitlines()[0] if str(err) else ''})") from None
+    errors: list[str] = []
+    if not isinstance(data, dict) or not isinstance(data.get("themes"), dict) or not data["themes"]:
+        raise ConfigError(f"{path}: expected a mapping with a non-empty 'themes' section")
+    settings = data.get("settings") or {}
+    rules = []
+    for key, spec in data["themes"].items():
+        rule = _theme_rule(str(key), spec, errors)
+        if rule:
+            rules.append(rule)
+    if "other" in data["themes"]:
+        errors.append("theme key 'other' is reserved for articles with no theme")
+    other = settings.get("other") or {}
+    if errors:
+        raise ConfigError(f"{path}: " + "; ".join(errors))
+    return ThemeConfig(
+        rules=tuple(rules),
+        other=Theme("other", str(other.get("name", "其他")), str(other.get("description", ""))),
+        cap=int(settings.get("cap", 6)),
+        title_weight=float(settings.get("title_weight", 3)),
+    )
+
+
+def _theme_rule(key: str, spec, errors: list[str]) -> ThemeRule | None:
+    if not key.isidentifier() or not key.isascii():
+        errors.append(f"theme key {key!r} must be an ASCII identifier (it is used in URLs)")
+    if not isinstance(spec, dict):
+        errors.append(f"theme {key}: expected a mapping")
+        return None
+    for required in ("name", "threshold", "terms"):
+        if required not in spec:
+            errors.append(f"theme {key}: missing '{required}'")
+    terms = _weights(key, "terms", spec.get("terms") or {}, errors)
+    context = _weights(key, "context", spec.get("context") or {}, errors)
+    needs = spec.get("context_needs") or []
+    if context and not needs:
+        errors.append(f"theme {key}: 'context' terms need 'context_needs'")
+    try:
+        threshold = float(spec.get("threshold", 0))
+    except (TypeError, ValueError):
+        errors.append(f"theme {key}: threshold must be a number")
+        threshold = 0.0
+    theme = Theme(key, str(spec.get("name", key)), " ".join(str(spec.get("description", "")).split()))
+    return ThemeRule(theme, threshold, terms, context, tuple(map(str, needs)))
+
+
+def _weights(key: str, section: str, mapping, errors: list[str]) -> dict[str, float]:
+    if not isinstance(mapping, dict):
+        errors.append(f"theme {key}: '{section}' must map terms to weights")
+        return {}
+    weights = {}
+    for term, weight in mapping.items():
+        if not isinstance(weight, (int, float)) or isinstance(weight, bool):
+            errors.append(f"theme {key}: weight of {term!r} in '{section}' must be a number")
+            continue
+        weights[str(term)] = float(weight)
+    return weights

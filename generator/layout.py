@@ -1,0 +1,192 @@
+"""Layout evidence for one line of an OCR'd page.
+
+Each rule is a small named function over a line's text (and, for a few, its
+neighbours); ``split`` combines them. None of them knows a seed page: they
+read punctuation, length, position and the fixed vocabulary of Chinese
+newspaper layout (bylines, datelines, photo markers, advertising).
+"""
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+
+SENTENCE_END = "。！？!?…"
+CLOSERS = "”’」』）)】》\"'"
+CLAUSE_END = "，,、；;：:—-"
+QUOTE_OPEN = "“「『\""
+
+MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
+EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
+# A dateline opens the lead: 本报淄博讯 / 本报讯 / 大众日报济南讯 / 新华社北京电.
+DATELINE = re.compile(r"^(?:本报|大众日报|新华社|人民网|中新社|新华网)?\s*(?P<place>[\u4e00-\u9fff]{0,6})\s*(?:讯|电)\s*")
+DATELINE_STRICT = re.compile(r"^(?:本报[\u4e00-\u9fff]{0,6}讯|[\u4e00-\u9fff]{2,6}(?:日报|晚报|新华社)[\u4e00-\u9fff]{0,6}[讯电]|新华社[\u4e00-\u9fff]{2,6}电)")
+MONTH_DAY = re.compile(r"^\s*(?P<md>\d{1,2}月\d{1,2}日)")
+BYLINE_MARK = "□■"
+BYLINE_ROLES = re.compile(r"(?:本报|大众新闻|大众日报|新华社|特约)?(?:首席)?(?:记者|通讯员|实习生|见习记者|摄影|编辑)")
+PAREN_NAMES = re.compile(r"^[（(]\s*(?P<names>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,4})\s*[)）]$")
+CAPTION_MARK = re.compile(r"^\s*(?:[▲▼△▽◀▶◆◇]|图为|图\d|上图|下图|左图|右图|图片)")
+PHOTO_CREDIT = re.compile(r"^[□■]?\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})?\s*(?:报道|摄|摄影)$")
+PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
+PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:省|市|县|区|镇|乡|街道|开发区|经技区|新区)$")
+AD_STRONG = re.compile(
+    r"广告|预售许可|[\u4e00-\u9fff]建预许|项目地址|售楼|(?:\d[\d.,]*\s*元\s*/\s*(?:m²|㎡|平方米|平))|"
+    r"\d\s*(?:m²|㎡)|热线|咨询电话|世界500强|样板间|户型|层高|认筹|开盘"
+)
+PHONE = re.compile(r"(?<!\d)(?:\d{3,4}-)?\d{7,8}(?!\d)")
+SPEECH = re.compile(r"^[“「\"][^”」\"]*[，,。][^”」\"]*[”」\"]?")
+HEADLINE_MAX = 40
+LONG_HEADLINE_MAX = 200
+
+
+def strip_markup(text: str) -> str:
+    """The line without Markdown heading marks, emphasis or outer spaces."""
+    text = MARKDOWN_HEADING.sub("", text)
+    text = EMPHASIS.sub(lambda m: m.group(1) or m.group(2), text)
+    return text.strip()
+
+
+def is_markdown_heading(raw: str) -> bool:
+    return bool(MARKDOWN_HEADING.match(raw))
+
+
+def has_hard_break(raw: str) -> bool:
+    """Two trailing spaces: a Markdown line break, the OCR's mark for 'same block'."""
+    return raw.endswith("  ") and raw.strip() != ""
+
+
+def last_meaningful(text: str) -> str:
+    """The last character that is not a closing quote or bracket."""
+    stripped = text.rstrip().rstrip(CLOSERS)
+    return stripped[-1:] if stripped else ""
+
+
+def ends_sentence(text: str) -> bool:
+    return last_meaningful(text) in SENTENCE_END
+
+
+def ends_clause(text: str) -> bool:
+    return text.rstrip()[-1:] in CLAUSE_END
+
+
+def outside_quotes(text: str) -> str:
+    """The text with quoted and bracketed spans removed."""
+    return re.sub(r"“[^”]*”|「[^」]*」|《[^》]*》|（[^）]*）|\([^)]*\)", "", text)
+
+
+def is_heading_like(text: str) -> bool:
+    """Short, no sentence inside, not cut off mid-clause, not speech.
+
+    Headlines, kickers and 小标题 all look like this; a column-break fragment
+    such as ``今年,张店区聚焦“美好社区”建设,梳`` does not: it has several
+    clauses, or one long clause and a dangling short one.
+    """
+    if not text or len(text) > HEADLINE_MAX or "。" in text or "；" in text:
+        return False
+    if ends_clause(text) or SPEECH.match(text) or is_byline(text) or is_end_byline(text) or is_caption_marked(text):
+        return False
+    bare = outside_quotes(text)
+    clauses = [c for c in re.split(r"[，,]", bare) if c.strip()]
+    if len(clauses) > 2:
+        return False
+    if len(clauses) == 2:
+        short, long_ = sorted(len(c) for c in clauses)
+        return short >= 0.4 * long_
+    return True
+
+
+def could_be_long_headline(text: str) -> bool:
+    """A title or kicker longer than usual: no full stop, not cut mid-clause."""
+    return bool(text) and len(text) <= LONG_HEADLINE_MAX and "。" not in text and not ends_clause(text) \
+        and not SPEECH.match(text) and not is_byline(text)
+
+
+def is_byline(text: str) -> bool:
+    """□ 本报记者 刘磊 … / □王新端 / 记者 刘磊 通讯员 张胜伟 报道."""
+    if text[:1] in BYLINE_MARK:
+        rest = text[1:].strip()
+        return 0 < len(rest) <= 60 and not re.search(r"[，。,]", rest)
+    return bool(re.match(r"^(?:本报)?(?:记者|通讯员)\s+[\u4e00-\u9fff]{2,4}", text)) and len(text) <= 60 \
+        and not re.search(r"[，。,]", text)
+
+
+def is_end_byline(text: str) -> bool:
+    """Names in parentheses on their own line, printed after the body: (杜明德 江玉宝)."""
+    return bool(PAREN_NAMES.match(text.strip()))
+
+
+def is_photo_credit(text: str) -> bool:
+    return bool(PHOTO_CREDIT.match(text.strip()))
+
+
+def is_caption_marked(text: str) -> bool:
+    return bool(CAPTION_MARK.match(text))
+
+
+def dateline(text: str) -> tuple[str, str | None] | None:
+    """(dateline, month-day) when the line opens with one: ("本报淄博讯", "11月13日")."""
+    match = DATELINE_STRICT.match(text)
+    if not match:
+        return None
+    rest = text[match.end():]
+    md = MONTH_DAY.match(rest)
+    return match.group(0), (md.group("md") if md else None)
+
+
+def ad_strength(text: str) -> int:
+    """How strongly a line reads as advertising copy (0 = not at all)."""
+    score = len(AD_STRONG.findall(text))
+    bare = re.sub(r"[\s\-]", "", text)
+    if PHONE.search(text) and (len(bare) <= 20 or "电话" in text):
+        score += 1
+    if text.strip() == "广告":
+        score += 2
+    return score
+
+
+def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """Reporters and correspondents named in a byline, in printed order."""
+    body = text.strip().lstrip(BYLINE_MARK).strip()
+    paren = PAREN_NAMES.match(text.strip())
+    if paren:
+        return tuple(paren.group("names").split()), ()
+    body = re.sub(r"\s*(?:报道|摄影|摄)\s*$", "", body)
+    reporters: list[str] = []
+    correspondents: list[str] = []
+    target = reporters
+    for token in re.split(r"(\s+|(?:本报|大众新闻|大众日报|新华社|特约)?(?:首席)?(?:记者|通讯员|实习生|见习记者))", body):
+        if not token or token.isspace():
+            continue
+        if BYLINE_ROLES.fullmatch(token):
+            target = correspondents if "通讯员" in token else reporters
+            continue
+        name = token.strip()
+        if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name):
+            target.append(name)
+    return tuple(reporters), tuple(correspondents)
+
+
+def width_fold(text: str) -> str:
+    """Full-width letters and digits to half-width, for matching only."""
+    return unicodedata.normalize("NFKC", text)
+
+
+@dataclass(frozen=True)
+class LineView:
+    """A line with the layout facts the splitter reads."""
+
+    number: int
+    raw: str
+    text: str  # markup stripped
+    markdown_heading: bool
+    hard_break: bool
+    blank_before: bool
+
+    @property
+    def heading_like(self) -> bool:
+        return is_heading_like(self.text)
+
+    @property
+    def broken(self) -> bool:
+        """Ends without closing its sentence: a column break cut it."""
+        return not ends_sentence(self.text)

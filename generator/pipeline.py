@@ -1,0 +1,112 @@
+"""The one pipeline that both the command line and the MkDocs plugin run.
+
+read pages → split → tokenize (once per article) → analyze → classify →
+link → Digest. Every article is analysed before any is linked; rendering
+happens only after linking (``render.render_site``).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from pathlib import Path
+from typing import Callable
+
+from . import analyze, classify, ingest, link, split
+from .config import Settings, load_themes
+from .model import Article, Digest, Draft, Dropped, Page
+from .places import load_gazetteer
+from .segment import default_segmenter
+
+
+class BuildError(Exception):
+    """The digest cannot be built; str() is a one-line reason."""
+
+
+@dataclass(frozen=True)
+class Report:
+    """What a build did, for the command line and for editors."""
+
+    pages: tuple[Page, ...]
+    ignored: tuple[str, ...]
+    problems: tuple[str, ...]  # pages that could not be read
+    warnings: tuple[str, ...]
+
+
+def build(settings: Settings, *, progress: Callable[[str], None] | None = None) -> tuple[Digest, Report]:
+    """Read every page in ``settings.seeds`` and return the linked digest.
+
+    Raises BuildError when the seeds folder or the configuration is unusable
+    or a page cannot be read (naming the file).
+    """
+    theme_config = load_themes(settings.themes_file)
+    gazetteer = load_gazetteer(settings.gazetteer_file)
+    pages, report = read_pages(settings.seeds, progress)
+    drafts, dropped = split_pages(pages)
+    segmenter = default_segmenter()
+    tokens = [analyze.tokenize(d, segmenter) for d, _ in drafts]
+    df = analyze.document_frequencies(tokens)
+    articles, vectors = [], {}
+    ids = stable_ids([d for d, _ in drafts])
+    for (draft, page), words, article_id in zip(drafts, tokens, ids):
+        analysis = analyze.analyze(draft, words, segmenter=segmenter, df=df, n_docs=len(drafts),
+                                   gazetteer=gazetteer, meta=page.meta)
+        themes = classify.classify(draft, theme_config)
+        articles.append(Article(article_id, link.slug(draft.title, article_id), draft, analysis, themes,
+                                meta=page.meta))
+        vectors[article_id] = analyze.keyword_scores(words, segmenter=segmenter, df=df, n_docs=len(drafts))
+    related = link.related_articles(articles, vectors)
+    articles = [replace(a, related=related[a.id]) for a in articles]
+    check_unique_urls(articles)
+    digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), tuple(pages))
+    return digest, report
+
+
+def read_pages(seeds: Path, progress: Callable[[str], None] | None) -> tuple[list[Page], Report]:
+    try:
+        paths, ignored = ingest.list_pages(seeds)
+    except ingest.PageError as err:
+        raise BuildError(str(err)) from None
+    pages, problems = [], []
+    for path in paths:
+        if progress:
+            progress(path.name)
+        try:
+            pages.append(ingest.read_page(path))
+        except (ingest.PageError, OSError) as err:
+            problems.append(str(err) if isinstance(err, ingest.PageError) else f"{path.name}: {err.strerror}")
+    if problems:
+        raise BuildError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
+    if not pages:
+        raise BuildError(f"{seeds}: no page files (*.txt) found")
+    warnings = tuple(w for p in pages for w in p.warnings) + tuple(
+        f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
+    return pages, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
+
+
+def split_pages(pages: list[Page]) -> tuple[list[tuple[Draft, Page]], list[Dropped]]:
+    drafts, dropped = [], []
+    for page in pages:
+        page_drafts, page_dropped = split.split_page(page)
+        drafts.extend((d, page) for d in page_drafts)
+        dropped.extend(page_dropped)
+    return drafts, dropped
+
+
+def stable_ids(drafts: list[Draft]) -> list[str]:
+    """An id per draft from its page and headline; repeated headlines are numbered."""
+    seen: dict[tuple[str, str], int] = {}
+    ids = []
+    for d in drafts:
+        key = (d.file, link.normalise_title(d.title))
+        seen[key] = seen.get(key, 0) + 1
+        ids.append(link.article_id(d.file, d.title, seen[key]))
+    return ids
+
+
+def check_unique_urls(articles: list[Article]) -> None:
+    urls: dict[str, Article] = {}
+    for a in articles:
+        if a.url in urls:
+            other = urls[a.url]
+            raise BuildError(f"{a.draft.file}:{a.draft.lines[0]} and {other.draft.file}:{other.draft.lines[0]} "
+                             f"would both be written to {a.url}")
+        urls[a.url] = a

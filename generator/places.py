@@ -1,0 +1,75 @@
+"""The place gazetteer: names and short names resolved to one place with its parents."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+
+import yaml
+
+from .model import Place
+
+SUFFIXES = ("市", "区", "县")
+
+
+@dataclass(frozen=True)
+class Gazetteer:
+    places: dict[str, Place]  # every spelling -> place
+    pattern: re.Pattern
+
+    def find(self, text: str) -> list[Place]:
+        """Places named in ``text``, in order, longest spelling first at each point.
+
+        ``淄博市临淄区`` yields 临淄区 (whose parent 淄博市 is implied), not both.
+        """
+        found: list[Place] = []
+        previous_end = -1
+        for match in self.pattern.finditer(text):
+            place = self.places[match.group(0)]
+            if found and match.start() == previous_end and found[-1].path == place.path[:len(found[-1].path)]:
+                found[-1] = place  # "淄博市" straight before "临淄区": one place
+            else:
+                found.append(place)
+            previous_end = match.end()
+        return found
+
+
+@lru_cache(maxsize=4)
+def load_gazetteer(path: Path) -> Gazetteer:
+    """Read the gazetteer file and index every name and safe short name."""
+    data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    ambiguous = set(data.get("ambiguous_short_names") or [])
+    spellings: dict[str, Place] = {}
+    seen_twice: set[str] = set()
+
+    def add(name: str, place: Place) -> None:
+        if name in spellings and spellings[name] != place:
+            seen_twice.add(name)
+        spellings.setdefault(name, place)
+
+    for city, counties in (data.get("cities") or {}).items():
+        city_place = Place(city, (city,))
+        add(city, city_place)
+        add(short_name(city), city_place)
+        for county, spec in (counties or {}).items():
+            spec = spec or {}
+            county_place = Place(county, (city, county))
+            add(county, county_place)
+            if county not in ambiguous and len(short_name(county)) >= 2:
+                add(short_name(county), county_place)
+            for alias in spec.get("aliases") or []:
+                add(alias, county_place)
+            for town in spec.get("towns") or []:
+                add(town, Place(town, (city, county, town)))
+    for name in seen_twice:  # a spelling shared by two places names neither
+        del spellings[name]
+    names = sorted(spellings, key=lambda n: (-len(n), n))
+    return Gazetteer(spellings, re.compile("|".join(map(re.escape, names))))
+
+
+def short_name(name: str) -> str:
+    for suffix in SUFFIXES:
+        if name.endswith(suffix) and len(name) - len(suffix) >= 2:
+            return name[: -len(suffix)]
+    return name

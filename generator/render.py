@@ -1,0 +1,272 @@
+"""Render a linked Digest to ``{path: text}``: Markdown pages, the Atom feed, the export.
+
+Templates receive text that is already escaped (``md``): input that looks
+like HTML, Markdown or Jinja shows as the literal text. Nothing here reads the
+clock or iterates a set, so the same digest always renders byte for byte.
+"""
+from __future__ import annotations
+
+import html
+import json
+import re
+from pathlib import Path
+from xml.sax.saxutils import escape as xml_escape
+
+from jinja2 import Environment, FileSystemLoader, StrictUndefined
+
+from . import link
+from .model import Article, Digest
+
+TEMPLATES = Path(__file__).parent / "templates"
+EXPORT_PATH = "data/articles.json"
+FEED_PATH = "feed.xml"
+INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
+LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
+LINE_START_MARK = re.compile(r"^(\s*)([-+=])")
+
+
+def md(text: str | None) -> str:
+    """Text shown literally by Markdown: HTML escaped, Markdown syntax backslash-escaped."""
+    if not text:
+        return ""
+    text = INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
+    text = LINE_START_NUMBER.sub(r"\1\\\2", text)
+    return LINE_START_MARK.sub(r"\1\\\2", text)
+
+
+def yaml_string(text: str) -> str:
+    """A YAML-safe quoted scalar (JSON is YAML), HTML-escaped for the page title."""
+    return json.dumps(html.escape(text, quote=False), ensure_ascii=False)
+
+
+def environment() -> Environment:
+    env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
+                      trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
+    env.filters["md"] = md
+    env.filters["yaml"] = yaml_string
+    return env
+
+
+def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "") -> dict[str, str]:
+    """Every generated file of the site, by its path relative to the docs folder."""
+    env = environment()
+    articles = sorted(digest.articles, key=newest_first)
+    by_id = {a.id: a for a in digest.articles}
+    files: dict[str, str] = {}
+    for a in digest.articles:
+        files[f"articles/{a.slug}.md"] = env.get_template("article.md.j2").render(
+            a=article_view(a, digest), related=[related_view(r, by_id) for r in a.related])
+    for theme in digest.themes:
+        members = [a for a in articles if theme.key in a.theme_keys[:1] or
+                   (theme.key != "other" and theme.key in a.theme_keys)]
+        files[f"themes/{theme.key}.md"] = env.get_template("theme.md.j2").render(
+            theme=theme, overview=theme_overview(members, theme.key),
+            articles=[article_view(a, digest) for a in members])
+    place_index = link.by_place(list(articles))
+    files["places.md"] = env.get_template("places.md.j2").render(places=places_view(place_index))
+    files["timeline.md"] = env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))
+    files["tags.md"] = env.get_template("tags.md.j2").render()
+    files["index.md"] = env.get_template("index.md.j2").render(
+        site_name=site_name, **home_view(digest, articles, place_index))
+    files[FEED_PATH] = render_feed(articles, digest, site_name=site_name, site_url=site_url)
+    files[EXPORT_PATH] = export_json(digest)
+    return files
+
+
+def newest_first(a: Article):
+    return (-(int(a.analysis.date.value.replace("-", "")) if a.analysis.date.value else 0), a.draft.file, a.draft.lines[0])
+
+
+def theme_names(digest: Digest) -> dict[str, str]:
+    return {t.key: t.name for t in digest.themes}
+
+
+def article_view(a: Article, digest: Digest) -> dict:
+    names = theme_names(digest)
+    d, an = a.draft, a.analysis
+    body = []
+    headings = {}
+    for h in d.headings:
+        headings.setdefault(h.before, []).append(md(h.text))
+    for k, p in enumerate(d.paragraphs):
+        body += [("h", text) for text in headings.get(k, [])]
+        body.append(("p", md(p.text)))
+    body += [("h", text) for text in headings.get(len(d.paragraphs), [])]
+    return {
+        "id": a.id, "slug": a.slug, "title": md(d.title), "raw_title": d.title,
+        "kicker": md(d.kicker), "subtitle": md(d.subtitle),
+        "reporters": md("、".join(d.byline.reporters)), "correspondents": md("、".join(d.byline.correspondents)),
+        "date": an.date.value or "", "date_source": md(an.date.source),
+        "places": [{"name": md(p.name), "full": md(" › ".join(p.path)), "anchor": place_anchor(p.path)}
+                   for p in an.places],
+        "themes": [{"key": t.key, "name": md(names[t.key]), "score": t.score,
+                    "evidence": md("、".join(t.evidence)), "sentences": [md(s) for s in t.sentences]}
+                   for t in a.themes],
+        "primary": a.theme_keys[0], "primary_name": md(names[a.theme_keys[0]]),
+        "summary": md("".join(an.summary)),
+        "keywords": [md(k) for k in an.keywords],
+        "tags": [yaml_string(t) for t in list(an.keywords) + [p.name for p in an.places]],
+        "figures": [{"value": md(f.value + f.unit), "text": md(f.text)} for f in an.figures],
+        "body": body,
+        "captions": [md(c) for c in d.captions], "credits": [md(c) for c in d.credits],
+        "source": md(d.file), "lines": d.lines,
+        "meta": {"newspaper": md(a.meta.newspaper), "edition": md(a.meta.edition), "date": a.meta.date or ""},
+    }
+
+
+def related_view(r, by_id: dict[str, Article]) -> dict:
+    other = by_id[r.id]
+    return {"slug": other.slug, "title": md(other.draft.title), "reason": md(r.reason)}
+
+
+def place_anchor(path: tuple[str, ...]) -> str:
+    return "place-" + "-".join(link.slug(name, "x")[:-2] or "x" for name in path)
+
+
+def theme_overview(members: list[Article], key: str) -> dict:
+    places: dict[str, int] = {}
+    for a in members:
+        for p in a.analysis.places[:1]:
+            places[p.name] = places.get(p.name, 0) + 1
+    measures = []
+    for a in members:
+        for h in a.draft.headings:
+            measures.append({"text": md(h.text), "slug": a.slug})
+    figures = [{"value": md(f.value + f.unit), "text": md(f.text), "slug": a.slug, "title": md(a.draft.title)}
+               for a in members for f in a.analysis.figures[:3]]
+    return {
+        "count": len(members),
+        "places": [{"name": md(n), "count": c} for n, c in sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))],
+        "measures": measures[:20],
+        "figures": figures[:30],
+    }
+
+
+def places_view(index: dict[tuple[str, ...], list[Article]]) -> list[dict]:
+    return [{"depth": len(path), "name": md(path[-1]), "anchor": place_anchor(path),
+             "articles": [{"slug": a.slug, "title": md(a.draft.title)} for a in arts]}
+            for path, arts in index.items()]
+
+
+def timeline_view(articles: list[Article], digest: Digest) -> dict:
+    dated: dict[str, list[dict]] = {}
+    undated = []
+    for a in articles:
+        item = {"slug": a.slug, "title": md(a.draft.title), "reason": md(a.analysis.date.source)}
+        if a.analysis.date.value:
+            dated.setdefault(a.analysis.date.value, []).append(item)
+        else:
+            undated.append(item)
+    return {"dated": sorted(dated.items(), reverse=True), "undated": undated}
+
+
+def home_view(digest: Digest, articles: list[Article], place_index) -> dict:
+    names = theme_names(digest)
+    themes = []
+    for t in digest.themes:
+        members = [a for a in articles if a.theme_keys[0] == t.key]
+        themes.append({"key": t.key, "name": md(t.name), "description": md(t.description), "count": len(members),
+                       "latest": [{"slug": a.slug, "title": md(a.draft.title)} for a in members[:3]]})
+    top_places = sorted(((path, len(arts)) for path, arts in place_index.items() if len(path) == 2),
+                        key=lambda item: (-item[1], item[0]))[:8]
+    return {
+        "themes": themes,
+        "article_count": len(digest.articles),
+        "page_count": len(digest.pages),
+        "chart": bar_chart([(names[t["key"]], t["count"]) for t in themes] , "各专题文章数")
+        + bar_chart([(path[-1], n) for path, n in top_places], "各地文章数"),
+        "pages": [{"file": md(p.file), "newspaper": md(p.meta.newspaper), "date": p.meta.date or "",
+                   "count": sum(1 for a in digest.articles if a.draft.file == p.file)} for p in digest.pages],
+    }
+
+
+def bar_chart(rows: list[tuple[str, int]], label: str) -> str:
+    """A small horizontal bar chart as inline SVG (no script, no external font)."""
+    if not rows:
+        return ""
+    top = max(n for _, n in rows) or 1
+    height = 28 * len(rows) + 8
+    bars = []
+    for i, (name, n) in enumerate(rows):
+        y = 8 + 28 * i
+        width = round(220 * n / top)
+        bars.append(f'<text x="0" y="{y + 15}" class="digest-chart-label">{xml_escape(name)}</text>'
+                    f'<rect x="190" y="{y}" width="{max(width, 2)}" height="20" rx="3" class="digest-chart-bar"/>'
+                    f'<text x="{196 + width}" y="{y + 15}" class="digest-chart-value">{n}</text>')
+    return (f'<svg class="digest-chart" role="img" aria-label="{xml_escape(label)}" viewBox="0 0 460 {height}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{xml_escape(label)}</title>{"".join(bars)}</svg>\n')
+
+
+def render_feed(articles: list[Article], digest: Digest, *, site_name: str, site_url: str) -> str:
+    """An Atom feed of every article, newest first."""
+    base = site_url.rstrip("/") + "/" if site_url else ""
+    updated = max((a.analysis.date.value for a in articles if a.analysis.date.value), default="1970-01-01")
+    entries = []
+    for a in articles:
+        when = a.analysis.date.value or "1970-01-01"
+        entries.append(
+            "  <entry>\n"
+            f"    <id>tag:digest,2024:{a.id}</id>\n"
+            f"    <title>{xml_escape(a.draft.title)}</title>\n"
+            f'    <link href="{xml_escape(base + a.url)}"/>\n'
+            f"    <updated>{when}T00:00:00Z</updated>\n"
+            f"    <summary>{xml_escape(''.join(a.analysis.summary))}</summary>\n"
+            + "".join(f'    <category term="{xml_escape(k)}"/>\n' for k in a.theme_keys)
+            + "  </entry>\n")
+    return ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh">\n'
+            f"  <title>{xml_escape(site_name)}</title>\n"
+            f"  <id>tag:digest,2024:feed</id>\n"
+            f'  <link rel="self" href="{xml_escape(base + FEED_PATH)}"/>\n'
+            f"  <updated>{updated}T00:00:00Z</updated>\n"
+            f"  <author><name>{xml_escape(site_name)}</name></author>\n"
+            + "".join(entries) + "</feed>\n")
+
+
+def export_json(digest: Digest) -> str:
+    """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order."""
+    counts = {t.key: sum(1 for a in digest.articles if a.theme_keys[0] == t.key) for t in digest.themes}
+    data = {
+        "themes": {t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes},
+        "articles": [article_record(a) for a in digest.articles],
+        "dropped": [{"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
+                    for d in digest.dropped],
+        "pages": [{"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
+                   "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)}
+                  for p in digest.pages],
+    }
+    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+
+
+def article_record(a: Article) -> dict:
+    d, an = a.draft, a.analysis
+    return {
+        "id": a.id,
+        "url": a.url,
+        "title": d.title,
+        "kicker": d.kicker,
+        "subtitle": d.subtitle,
+        "byline": list(d.byline.names),
+        "reporters": list(d.byline.reporters),
+        "correspondents": list(d.byline.correspondents),
+        "byline_text": d.byline.text or None,
+        "dateline": d.dateline,
+        "date": an.date.value,
+        "date_source": an.date.source,
+        "places": [p.full for p in an.places],
+        "themes": list(a.theme_keys),
+        "theme_scores": [{"theme": t.key, "score": t.score, "evidence": list(t.evidence),
+                          "sentences": list(t.sentences)} for t in a.themes],
+        "summary": "".join(an.summary),
+        "keywords": list(an.keywords),
+        "figures": [{"value": f.value, "unit": f.unit, "text": f.text} for f in an.figures],
+        "related": [r.id for r in a.related],
+        "related_reasons": [{"id": r.id, "score": r.score, "reason": r.reason} for r in a.related],
+        "source": {"file": d.file, "lines": list(d.lines)},
+        "captions": list(d.captions),
+        "credits": list(d.credits),
+        "headings": [{"text": h.text, "before": h.before} for h in d.headings],
+        "paragraphs": [p.text for p in d.paragraphs],
+        "edits": [{"line": e.line, "original": e.original, "reason": e.reason} for e in d.edits],
+        "notes": list(d.notes),
+    }

@@ -1,0 +1,417 @@
+"""Split a page into article drafts the way a careful reader would.
+
+The page is read top to bottom once. Each line gets a role from its layout
+evidence (``layout``): advertising, byline, photo caption or credit, headline
+block, section heading, or body paragraph. Headline blocks start articles;
+everything else attaches to the article being read. ``repair`` then fixes
+what the layout broke across articles (duplicates, misplaced paragraphs).
+
+Rules, by name (each is tested in tests/test_split.py):
+
+* headline block — 1–3 stacked heading-like lines that are followed by a
+  byline or dateline, are Markdown headings, open the page, are two or more
+  stacked lines, or read ``place:title``. A lone heading-like line inside an
+  article is a section heading (小标题).
+* kicker / subtitle — in a block, a first line that is a question, clearly
+  longer than the next, or sits above a ``place:title`` is the kicker (引题);
+  a line starting with ``——`` is the subtitle; a place line or a hard line
+  break joins two lines into one title.
+* byline — ``□…`` or ``记者/通讯员 …``; a second byline line right after the
+  first continues it; a byline when the article already has one starts a new
+  article whose headline is printed later (it adopts the next headline block
+  that has no byline of its own). ``(name name)`` after the body is an end
+  byline. A ``□name 报道`` under a caption is a photo credit.
+* caption — ``▲ ▼ 图为 …``, a line followed by a photo credit, or a short
+  lone sentence printed inside a sentence that a column break cut.
+* column-break join — a paragraph that does not end its sentence continues
+  in the next body paragraph of the same article, across captions.
+* advertisement — a cluster of lines with advertising evidence (``广告``,
+  prices per m², phone numbers, pre-sale permits, ``项目地址``).
+* fragment — body text before the page's first headline, or a very short
+  sentence opening an article: continued from another page.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from . import layout, repair
+from .layout import LineView
+from .model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
+
+MAX_BLOCK = 3
+AD_WINDOW = 4
+CONTEXT_CAPTION_MAX = 40
+LONE_CAPTION_MAX = 30
+FRAGMENT_MAX = 10
+UNTITLED = "（无标题）"
+
+
+def split_page(page: Page) -> tuple[list[Draft], list[Dropped]]:
+    """Drafts of the articles on ``page`` and the text that is not an article."""
+    views = line_views(page)
+    views, dropped = drop_duplicate_lines(page.file, views)
+    ads = advertisement_lines(views)
+    blocks = headline_blocks(views, ads)
+    reader = _Reader(page.file, views, ads, blocks)
+    reader.read()
+    drafts = repair.relocate_paragraphs(reader.drafts())
+    return drafts, dropped + reader.dropped
+
+
+def drop_duplicate_lines(file: str, views: list[LineView]) -> tuple[list[LineView], list[Dropped]]:
+    """Remove lines printed twice (keeping the longer or first copy), recording them."""
+    duplicates = repair.duplicate_lines([v.text for v in views])
+    dropped = [Dropped(file, (views[i].number, views[i].number), "duplicate", views[i].text,
+                       f"repeats line {views[kept].number}")
+               for i, kept in sorted(duplicates.items())]
+    return [v for i, v in enumerate(views) if i not in duplicates], dropped
+
+
+def line_views(page: Page) -> list[LineView]:
+    views, previous = [], None
+    for line in page.lines:
+        views.append(LineView(
+            number=line.number,
+            raw=line.text,
+            text=layout.strip_markup(line.text),
+            markdown_heading=layout.is_markdown_heading(line.text),
+            hard_break=layout.has_hard_break(line.text),
+            blank_before=previous is None or line.number - previous > 1,
+        ))
+        previous = line.number
+    return [v for v in views if v.text]
+
+
+def advertisement_lines(views: list[LineView]) -> set[int]:
+    """Indexes of lines inside advertising clusters.
+
+    One line with an ad word is not an ad (news mentions hotlines); two
+    strong lines within a few lines of each other, and what lies between
+    them, are.
+    """
+    strong = [i for i, v in enumerate(views)
+              if layout.ad_strength(v.text) >= (2 if len(v.text) > 80 else 1)]
+    clusters: list[list[int]] = []
+    for i in strong:
+        if clusters and i - clusters[-1][-1] <= AD_WINDOW:
+            clusters[-1].append(i)
+        else:
+            clusters.append([i])
+    ads: set[int] = set()
+    for cluster in clusters:
+        strength = sum(layout.ad_strength(views[i].text) for i in cluster)
+        if len(cluster) >= 2 and strength >= 3:
+            ads.update(range(cluster[0], cluster[-1] + 1))
+    return ads
+
+
+@dataclass(frozen=True)
+class Block:
+    """A headline block: indexes of its lines and their roles."""
+
+    start: int
+    end: int  # exclusive
+    kicker: str | None
+    title: str
+    subtitle: str | None
+    has_own_byline: bool
+
+
+def headline_blocks(views: list[LineView], ads: set[int]) -> dict[int, Block]:
+    """Headline blocks by their first line's index."""
+    blocks: dict[int, Block] = {}
+    i = 0
+    while i < len(views):
+        block = block_at(views, i, ads)
+        if block:
+            blocks[i] = block
+            i = block.end
+        else:
+            i += 1
+    return blocks
+
+
+def block_at(views: list[LineView], i: int, ads: set[int]) -> Block | None:
+    """The headline block starting at line ``i``, if the evidence says so."""
+    run = stacked_heading_lines(views, i, ads)
+    if not run:
+        return None
+    end = i + len(run)
+    followed = end < len(views) and end not in ads and introduces_article(views[end])
+    markdown = all(v.markdown_heading for v in run)
+    place_title = len(run) == 1 and bool(layout.PLACE_PREFIX.match(run[0].text)) \
+        and len(run[0].text.split("：")[-1].split(":")[-1]) >= 4
+    long_first = not run[0].heading_like
+    if long_first and not (followed or i == 0):
+        return None
+    if not (followed or markdown or i == 0 or len(run) >= 2 or place_title):
+        return None
+    kicker, title, subtitle = head_roles(run)
+    return Block(i, end, kicker, title, subtitle, followed)
+
+
+def stacked_heading_lines(views: list[LineView], i: int, ads: set[int]) -> list[LineView]:
+    """Up to three consecutive lines that can each be part of a headline."""
+    run: list[LineView] = []
+    for j in range(i, min(i + MAX_BLOCK, len(views))):
+        v = views[j]
+        if j in ads or layout.is_byline(v.text) or layout.is_end_byline(v.text) or layout.is_caption_marked(v.text):
+            break
+        if run and is_subtitle(v.text):
+            run.append(v)
+            continue
+        if v.heading_like or (not run and layout.could_be_long_headline(v.text)):
+            if run and is_subtitle(run[-1].text):
+                break
+            run.append(v)
+        else:
+            break
+    return run
+
+
+def is_subtitle(text: str) -> bool:
+    return text.startswith("—") or text.startswith("－－") or text.startswith("--")
+
+
+def introduces_article(view: LineView) -> bool:
+    """A byline or a dateline: what follows a headline and never a 小标题."""
+    return layout.is_byline(view.text) or layout.dateline(view.text) is not None
+
+
+def head_roles(run: list[LineView]) -> tuple[str | None, str, str | None]:
+    """(kicker, title, subtitle) of a headline block."""
+    subtitle = None
+    lines = list(run)
+    if len(lines) >= 2 and is_subtitle(lines[-1].text):
+        subtitle = lines.pop().text
+    if len(lines) == 1:
+        return None, lines[0].text, subtitle
+    first, rest = lines[0], lines[1:]
+    rest_text = " ".join(v.text for v in rest)
+    if is_kicker(first, rest[0]):
+        return first.text, rest_text, subtitle
+    return None, f"{first.text} {rest_text}", subtitle
+
+
+def is_kicker(first: LineView, second: LineView) -> bool:
+    """Whether the first of two stacked headline lines is a kicker (引题)."""
+    if first.hard_break or layout.PLACE_ONLY.match(first.text):
+        return False  # one title printed on two lines
+    if layout.last_meaningful(first.text) in "?？!！":
+        return True
+    if layout.PLACE_PREFIX.match(second.text):
+        return True
+    return len(first.text) >= 1.5 * len(second.text)
+
+
+@dataclass
+class _Article:
+    """An article while the page is being read (made immutable by ``freeze``)."""
+
+    block: Block | None
+    head_lines: list[int] = field(default_factory=list)
+    byline_lines: list[LineView] = field(default_factory=list)
+    paragraphs: list[list] = field(default_factory=list)  # [text, lines, broken]
+    headings: list[Heading] = field(default_factory=list)
+    captions: list[tuple[str, int]] = field(default_factory=list)
+    credits: list[tuple[str, int]] = field(default_factory=list)
+    dateline: tuple[str, str | None] | None = None
+    edits: list[Edit] = field(default_factory=list)
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def untitled(self) -> bool:
+        return self.block is None
+
+    def last_broken(self) -> bool:
+        return bool(self.paragraphs) and self.paragraphs[-1][2] and \
+            not (self.headings and self.headings[-1].before == len(self.paragraphs))
+
+
+class _Reader:
+    """Reads a page's lines in order and assigns each to an article or dropped."""
+
+    def __init__(self, file: str, views: list[LineView], ads: set[int], blocks: dict[int, Block]):
+        self.file, self.views, self.ads, self.blocks = file, views, ads, blocks
+        self.articles: list[_Article] = []
+        self.dropped: list[Dropped] = []
+        self.current: _Article | None = None
+
+    def read(self) -> None:
+        i = 0
+        while i < len(self.views):
+            if i in self.ads:
+                i = self.drop_ads(i)
+            elif i in self.blocks:
+                self.start_or_adopt(self.blocks[i])
+                i = self.blocks[i].end
+            else:
+                self.place(i)
+                i += 1
+
+    # -- line roles ------------------------------------------------------
+
+    def drop_ads(self, i: int) -> int:
+        j = i
+        while j in self.ads:
+            j += 1
+        lines = self.views[i:j]
+        self.dropped.append(Dropped(self.file, (lines[0].number, lines[-1].number), "advertisement",
+                                    "\n".join(v.text for v in lines), "advertising copy (prices, permits, phone numbers)"))
+        return j
+
+    def start_or_adopt(self, block: Block) -> None:
+        lines = list(range(self.views[block.start].number, self.views[block.end - 1].number + 1))
+        self.record_markup(block.start, block.end)
+        if self.current and self.current.untitled and not block.has_own_byline:
+            self.current.block = block  # byline and lead were printed before their headline
+            self.current.head_lines = lines
+            self.current.notes.append("headline printed after the byline and lead; joined to them")
+            return
+        self.current = _Article(block, head_lines=lines)
+        self.articles.append(self.current)
+
+    def place(self, i: int) -> None:
+        view = self.views[i]
+        self.record_markup(i, i + 1)
+        text = view.text
+        previous = self.views[i - 1] if i > 0 else None
+        if layout.is_byline(text) or (layout.is_end_byline(text) and self.current and not self.current.byline_lines):
+            self.place_byline(view, previous)
+        elif self.is_caption(i):
+            self.place_caption(view)
+        elif self.current and view.heading_like:
+            self.current.headings.append(Heading(text, len(self.current.paragraphs), view.number))
+        else:
+            self.place_paragraph(view)
+
+    def place_byline(self, view: LineView, previous: LineView | None) -> None:
+        if previous is not None and self.current and self.is_caption_line(previous) \
+                and layout.is_photo_credit(view.text):
+            self.current.credits.append((view.text, view.number))
+            return
+        if previous is not None and self.current and self.current.byline_lines \
+                and self.current.byline_lines[-1] is previous:
+            self.current.byline_lines.append(view)  # a byline printed on two lines
+            return
+        if self.current is None or self.current.byline_lines:
+            self.current = _Article(None)  # the headline of this article comes later
+            self.articles.append(self.current)
+        self.current.byline_lines.append(view)
+
+    def is_caption_line(self, view: LineView) -> bool:
+        return any(n == view.number for _, n in (self.current.captions if self.current else []))
+
+    def place_caption(self, view: LineView) -> None:
+        if self.current is None:
+            self.dropped.append(Dropped(self.file, (view.number, view.number), "caption", view.text,
+                                        "photo caption before the page's first article"))
+        else:
+            self.current.captions.append((view.text, view.number))
+
+    def place_paragraph(self, view: LineView) -> None:
+        article = self.current
+        if article is None:
+            self.dropped.append(Dropped(self.file, (view.number, view.number), "fragment", view.text,
+                                        "text before the page's first headline: continued from another page"))
+            return
+        if not article.paragraphs and not article.headings and len(view.text) <= FRAGMENT_MAX \
+                and layout.ends_sentence(view.text) and layout.dateline(view.text) is None:
+            self.dropped.append(Dropped(self.file, (view.number, view.number), "fragment", view.text,
+                                        "a sentence's end opening the article: continued from another page"))
+            return
+        if article.dateline is None and not article.paragraphs:
+            article.dateline = layout.dateline(view.text)
+        if article.last_broken():
+            last = article.paragraphs[-1]
+            last[0] += view.text
+            last[1].append(view.number)
+            last[2] = view.broken
+            article.notes.append(f"line {view.number} joined to the sentence a column break cut")
+        else:
+            article.paragraphs.append([view.text, [view.number], view.broken])
+
+    def is_caption(self, i: int) -> bool:
+        """Caption by its marker, by the credit under it, or by where it sits."""
+        view = self.views[i]
+        text = view.text
+        if layout.is_caption_marked(text):
+            return True
+        following = self.views[i + 1] if i + 1 < len(self.views) else None
+        if following is not None and layout.is_photo_credit(following.text) and layout.ends_sentence(text) \
+                and len(text) <= 80:
+            return True
+        if not layout.ends_sentence(text) or text[:1] in layout.QUOTE_OPEN or layout.dateline(text):
+            return False
+        article = self.current
+        if article is None or not article.paragraphs:
+            return False
+        if article.last_broken():
+            return len(text) <= CONTEXT_CAPTION_MAX and following is not None \
+                and continues_cut_sentence(following.text)
+        return len(text) <= LONE_CAPTION_MAX and not any(c in text for c in "，,：:") \
+            and following is not None and following.blank_before and view.blank_before \
+            and not following.heading_like and i + 1 not in self.blocks
+
+    def record_markup(self, start: int, end: int) -> None:
+        """Remember lines whose text lost Markdown emphasis, with the original."""
+        for view in self.views[start:end]:
+            if layout.EMPHASIS.search(view.raw):
+                target = self.current
+                edit = Edit(view.number, view.raw, "Markdown emphasis removed")
+                if target is not None:
+                    target.edits.append(edit)
+                else:
+                    self.dropped.append(Dropped(self.file, (view.number, view.number), "markup", view.raw,
+                                                "original text of a line whose emphasis was removed"))
+
+    # -- results ---------------------------------------------------------
+
+    def drafts(self) -> list[Draft]:
+        return [freeze(self.file, a) for a in self.articles]
+
+
+def continues_cut_sentence(text: str) -> bool:
+    """A line that reads as the rest of a cut sentence: it opens with a short clause."""
+    if text[:1] in layout.QUOTE_OPEN or layout.dateline(text) or layout.is_heading_like(text) or layout.is_byline(text):
+        return False
+    first_clause = text.split("，")[0].split(",")[0].split("。")[0]
+    return len(first_clause) <= 4
+
+
+def freeze(file: str, article: _Article) -> Draft:
+    block = article.block
+    paragraphs = tuple(Paragraph(text, tuple(lines)) for text, lines, _ in article.paragraphs)
+    byline_text = "\n".join(v.text for v in article.byline_lines)
+    reporters, correspondents = (), ()
+    for view in article.byline_lines:
+        r, c = layout.parse_byline(view.text)
+        reporters += r
+        correspondents += c
+    numbers = list(article.head_lines) + [v.number for v in article.byline_lines] + \
+        [n for p in paragraphs for n in p.lines] + [h.line for h in article.headings] + \
+        [n for _, n in article.captions] + [n for _, n in article.credits]
+    notes = list(article.notes)
+    if block is None:
+        lead = paragraphs[0].text if paragraphs else ""
+        title = f"{UNTITLED}{lead[:16]}"
+        notes.append("no headline found for this text")
+    else:
+        title = block.title
+    date = article.dateline
+    return Draft(
+        file=file,
+        title=title,
+        kicker=block.kicker if block else None,
+        subtitle=block.subtitle if block else None,
+        byline=Byline(reporters, correspondents, byline_text),
+        dateline=date[0] if date else None,
+        dateline_date=date[1] if date else None,
+        paragraphs=paragraphs,
+        headings=tuple(article.headings),
+        captions=tuple(t for t, _ in article.captions),
+        credits=tuple(t for t, _ in article.credits),
+        lines=(min(numbers), max(numbers)) if numbers else (0, 0),
+        edits=tuple(article.edits),
+        notes=tuple(notes),
+    )
