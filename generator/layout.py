@@ -15,6 +15,8 @@ SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》\"'"
 CLAUSE_END = "，,、；;：:—-"
 QUOTE_OPEN = "“「『\""
+# Particles, conjunctions and prepositions: a line ending on one was cut mid-sentence.
+DANGLING = set("的和与及或在对把被将从向以并而跟同给让使就都也还又所其之于较更很")
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
@@ -82,6 +84,8 @@ def is_heading_like(text: str) -> bool:
     clauses, or one long clause and a dangling short one.
     """
     if not text or len(text) > HEADLINE_MAX or "。" in text or "；" in text:
+        return False
+    if text[-1] in DANGLING:
         return False
     if ends_clause(text) or SPEECH.match(text) or is_byline(text) or is_end_byline(text) or is_caption_marked(text):
         return False

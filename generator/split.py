@@ -280,7 +280,7 @@ class _Reader:
             self.place_byline(view, previous)
         elif self.is_caption(i):
             self.place_caption(view)
-        elif self.current and view.heading_like:
+        elif self.current and view.heading_like and not self.next_text_continues(i):
             self.current.headings.append(Heading(text, len(self.current.paragraphs), view.number))
         else:
             self.place_paragraph(view)
@@ -331,6 +331,18 @@ class _Reader:
         else:
             article.paragraphs.append([view.text, [view.number], view.broken])
 
+    def next_text_continues(self, i: int) -> bool:
+        """Whether the body text after line ``i`` (past a caption) finishes a cut sentence."""
+        for j in range(i + 1, min(i + 4, len(self.views))):
+            text = self.views[j].text
+            if continues_cut_sentence(text):
+                return True
+            if layout.is_photo_credit(text):
+                continue
+            if not (layout.ends_sentence(text) and len(text) <= CONTEXT_CAPTION_MAX) or j in self.blocks:
+                return False
+        return False
+
     def is_caption(self, i: int) -> bool:
         """Caption by its marker, by the credit under it, or by where it sits."""
         view = self.views[i]
@@ -376,7 +388,13 @@ def continues_cut_sentence(text: str) -> bool:
     if text[:1] in layout.QUOTE_OPEN or layout.dateline(text) or layout.is_heading_like(text) or layout.is_byline(text):
         return False
     first_clause = text.split("，")[0].split(",")[0].split("。")[0]
-    return len(first_clause) <= 4
+    return len(first_clause) <= 2 and not text.startswith(SENTENCE_OPENERS)
+
+
+# Two-character words that open a sentence and are followed by a comma (目前，…):
+# a short first clause made of one of these is a sentence start, not a cut sentence's end.
+SENTENCE_OPENERS = ("目前", "同时", "此外", "其中", "另外", "为此", "随后", "如今", "今年", "去年", "近日", "日前",
+                    "当前", "对此", "然而", "但是", "因此", "所以", "首先", "其次", "最后", "比如", "例如", "据悉")
 
 
 def freeze(file: str, article: _Article) -> Draft:

@@ -1,0 +1,74 @@
+"""MkDocs adapter: run the pipeline inside ``mkdocs build`` / ``mkdocs serve``.
+
+Thin on purpose (MkDocs 2 drops plugins): it calls ``pipeline.build`` and
+``render.render_site``, adds the results as generated files (nothing is
+written into ``docs/``), builds the navigation from the theme file, and
+tells ``mkdocs serve`` to watch the seeds folder and the theme file.
+"""
+from __future__ import annotations
+
+from pathlib import Path
+
+from mkdocs.config import base
+from mkdocs.config import config_options as c
+from mkdocs.exceptions import PluginError
+from mkdocs.plugins import BasePlugin, get_plugin_logger
+from mkdocs.structure.files import File, Files, InclusionLevel
+
+from .config import DEFAULT_THEMES, ConfigError, Settings, load_themes
+from .pipeline import BuildError, build
+from .render import render_site
+
+log = get_plugin_logger(__name__)
+
+
+class DigestConfig(base.Config):
+    seeds = c.Type(str, default="seeds")
+    themes = c.Optional(c.Type(str))
+    nav = c.Type(bool, default=True)  # build the navigation from the theme file
+
+
+class DigestPlugin(BasePlugin[DigestConfig]):
+    def on_config(self, config):
+        root = Path(config.config_file_path or ".").resolve().parent
+        self.settings = Settings(
+            seeds=(root / self.config.seeds).resolve(),
+            themes_file=(root / self.config.themes).resolve() if self.config.themes else DEFAULT_THEMES,
+            site_name=config.site_name,
+            site_url=config.site_url or "",
+        )
+        if self.config.nav and config.nav is None:
+            config.nav = self.navigation(config)
+        return config
+
+    def navigation(self, config) -> list:
+        try:
+            themes = load_themes(self.settings.themes_file).themes
+        except ConfigError as err:
+            raise PluginError(str(err)) from None
+        nav = [{"首页": "index.md"}, {"专题": [{t.name: f"themes/{t.key}.md"} for t in themes]},
+               {"地点": "places.md"}, {"时间线": "timeline.md"}, {"标签": "tags.md"}]
+        if (Path(config.docs_dir) / "about.md").exists():
+            nav.append({"关于": "about.md"})
+        return nav
+
+    def on_files(self, files: Files, config) -> Files:
+        try:
+            digest, report = build(self.settings)
+        except (BuildError, ConfigError) as err:
+            raise PluginError(f"digest: {err}") from None
+        for warning in report.warnings:
+            log.warning(warning)
+        for path, text in sorted(render_site(digest, site_name=config.site_name,
+                                             site_url=config.site_url or "").items()):
+            if files.get_file_from_path(path) is not None:
+                raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
+            inclusion = InclusionLevel.NOT_IN_NAV if path.startswith("articles/") else InclusionLevel.UNDEFINED
+            files.append(File.generated(config, path, content=text, inclusion=inclusion))
+        log.info(f"{len(report.pages)} pages → {len(digest.articles)} articles")
+        return files
+
+    def on_serve(self, server, config, builder):
+        server.watch(str(self.settings.seeds))
+        server.watch(str(self.settings.themes_file))
+        return server
