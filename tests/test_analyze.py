@@ -1,0 +1,56 @@
+from generator.analyze import article_date, extract_figures, extract_keywords, extract_places, summarize, tokenize
+from generator.config import DEFAULT_GAZETTEER
+from generator.model import Byline, Draft, PageMeta, Paragraph
+from generator.places import load_gazetteer
+from generator.segment import default_segmenter
+
+
+def draft(*paragraphs, title="临淄为2718名贫困群众上“双保险”", dateline=None, date=None):
+    return Draft("p.txt", title, None, None, Byline(), dateline, date,
+                 tuple(Paragraph(p, (i,)) for i, p in enumerate(paragraphs)), (), (), (), (1, 2))
+
+
+def test_segmenter_uses_the_domain_dictionary():
+    words = default_segmenter().cut("给俺买了特惠保险和商业补充保险，还建起了扶贫车间")
+    assert "特惠保险" in words and "商业补充保险" in words and "扶贫车间" in words
+
+
+def test_keywords_are_content_words():
+    seg = default_segmenter()
+    d = draft("临淄区为2718名贫困群众购买特惠保险和商业补充保险。特惠保险覆盖全部贫困群众，商业补充保险减轻医疗负担。")
+    tokens = tokenize(d, seg)
+    keywords = extract_keywords(tokens, title_words=set(), segmenter=seg, df={}, n_docs=1)
+    assert "特惠保险" in keywords
+    assert all(len(k) > 1 and not any(c.isdigit() for c in k) and k not in seg.stop_words for k in keywords)
+
+
+def test_summary_is_verbatim_and_short():
+    d = draft("本报淄博讯 1月11日，临淄区为2718名贫困群众上了双保险。" + "这是一个很长的句子" * 30 + "。", "另一段说明情况。",
+              dateline="本报淄博讯", date="1月11日")
+    summary = summarize(d, keywords=("贫困群众",))
+    assert summary[0] == "临淄区为2718名贫困群众上了双保险。"
+    assert all(s in d.body for s in summary) and len("".join(summary)) <= 200
+
+
+def test_figures_with_unit_and_clause():
+    d = draft("全区291家社会组织实现全覆盖，覆盖率为81%，获得了38万元的资金扶持。2018年以来成效明显。")
+    figures = extract_figures(d)
+    assert [(f.value, f.unit) for f in figures] == [("291", "家"), ("81", "%"), ("38", "万元")]
+    assert figures[0].text == "全区291家社会组织实现全覆盖"
+
+
+def test_places_resolve_short_and_full_names_to_one_place():
+    gaz = load_gazetteer(DEFAULT_GAZETTEER)
+    for text in ("临淄区", "临淄", "淄博市临淄区"):
+        (place,) = [p for p in gaz.find(text)]
+        assert place.path == ("淄博市", "临淄区")
+    d = draft("张店区科苑街道举办集市，临淄区也派人参加。", title="淄博张店：集市开市", dateline="本报淄博讯")
+    assert extract_places(d, gaz)[0].name == "科苑街道"
+
+
+def test_date_needs_a_year_and_never_invents_one():
+    d = draft("本报淄博讯 11月13日，会议召开。", dateline="本报淄博讯", date="11月13日")
+    assert article_date(d, PageMeta()).value is None
+    assert article_date(d, PageMeta(year=2024)).value == "2024-11-13"
+    dated = draft("2023年11月13日，会议召开。", dateline="本报淄博讯", date="11月13日")
+    assert article_date(dated, PageMeta()).value == "2023-11-13"
