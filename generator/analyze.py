@@ -164,9 +164,10 @@ def extract_places(draft: Draft, gazetteer: Gazetteer, limit: int = PLACES_MAX) 
             scores[place] += weight
             first_seen.setdefault(place, order)
             order += 1
-    # a place named with its parent is more specific: credit the child, keep the parent's order
+    # a parent gives way to a named child only when the child is at least as salient
     ranked = sorted(scores, key=lambda p: (-scores[p], first_seen[p], p.full))
-    specific = [p for p in ranked if not any(q != p and q.path[:len(p.path)] == p.path for q in ranked)]
+    specific = [p for p in ranked if not any(q != p and q.path[:len(p.path)] == p.path and scores[q] >= scores[p]
+                                             for q in ranked)]
     return tuple(specific[:limit])
 
 
