@@ -44,7 +44,7 @@ def document_frequencies(token_lists) -> Counter:
 def analyze(draft: Draft, tokens: tuple[str, ...], *, segmenter: Segmenter, df: Counter, n_docs: int,
             gazetteer: Gazetteer, meta: PageMeta) -> Analysis:
     """Everything the pages show about one article, from its draft and tokens."""
-    title_words = set(w for w in segmenter.cut(draft.title) if segmenter.is_content(w))
+    title_words = {w for w in tokens if w in draft.title}  # reuse the one segmentation
     keywords = extract_keywords(tokens, title_words=title_words, segmenter=segmenter, df=df, n_docs=n_docs)
     figures = extract_figures(draft)
     return Analysis(
