@@ -2,6 +2,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -40,3 +43,26 @@ def seed_files(seed_digest) -> dict[str, str]:
 @pytest.fixture(scope="session")
 def seed_export(seed_files) -> dict:
     return json.loads(seed_files[EXPORT_PATH])
+
+
+@pytest.fixture(scope="session")
+def built_site(tmp_path_factory) -> Path:
+    """The seed site as `mkdocs build --strict` makes it (built once per test run)."""
+    out = tmp_path_factory.mktemp("site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    assert "WARNING" not in result.stderr, result.stderr[-3000:]
+    return out
+
+
+def require_chromium():
+    """Skip a browser test where Chromium is missing, except in CI, where that is a failure."""
+    from tests.browser import chromium_missing
+
+    reason = chromium_missing()
+    if reason and os.environ.get("CI"):
+        pytest.fail(f"browser tests must run in CI: {reason}")
+    if reason:
+        pytest.skip(reason)

@@ -1,0 +1,74 @@
+#!/usr/bin/env python3
+"""Search quality and speed on a built site, measured in headless Chromium.
+
+    python bench/search_quality.py [--site DIR] [--queries tests/search_queries.yml] [--json]
+
+Builds the site with `mkdocs build` unless --site is given, types every query of
+the query set into Material's search box and reports the mean reciprocal rank,
+the share of queries whose wanted article comes first and in the top 3, the
+stray results of queries that should find nothing, the time from typing to
+results, and the search index's bytes per article.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.browser import load_query_set, rank_of, run_queries, summarize  # noqa: E402
+
+
+def build_site(out: Path) -> None:
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
+                   cwd=ROOT, env=env, check=True)
+
+
+def index_bytes_per_article(site: Path) -> tuple[int, float]:
+    index = site / "search" / "search_index.json"
+    articles = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"]
+    size = index.stat().st_size
+    return size, size / max(1, len(articles))
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
+    parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "search_queries.yml")
+    parser.add_argument("--json", action="store_true", help="print the summary as JSON")
+    args = parser.parse_args(argv)
+
+    with tempfile.TemporaryDirectory() as tmp:
+        site = args.site or Path(tmp) / "site"
+        if not args.site:
+            build_site(site)
+        export = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
+        cases = load_query_set(args.queries, export)
+        answers = run_queries(site, cases)
+        summary = summarize(cases, answers)
+        summary["index_bytes"], summary["index_bytes_per_article"] = index_bytes_per_article(site)
+
+    if args.json:
+        print(json.dumps(summary, ensure_ascii=False, indent=1))
+        return 0
+    for case, answer in zip(cases, answers):
+        rank = rank_of(answer, case)
+        shown = "—" if not case.want else (rank or "miss")
+        first = answer.results[0].title[:24] if answer.results else "(no results)"
+        print(f"{case.kind:9} {case.query:12} rank={shown!s:5} {answer.latency_ms or 0:6.0f} ms  {first}")
+    print(f"\nqueries={summary['queries']} MRR={summary['mrr']:.3f} first={summary['first']:.3f} "
+          f"top3={summary['top3']:.3f} stray={len(summary['stray'])} "
+          f"latency median={summary['latency_median_ms']:.0f} ms max={summary['latency_max_ms']:.0f} ms "
+          f"index={summary['index_bytes']} B ({summary['index_bytes_per_article']:.0f} B/article)")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
