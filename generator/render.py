@@ -193,8 +193,9 @@ def bar_chart(rows: list[tuple[str, int]], label: str) -> str:
         bars.append(f'<text x="0" y="{y + 15}" class="digest-chart-label">{xml_escape(name)}</text>'
                     f'<rect x="190" y="{y}" width="{max(width, 2)}" height="20" rx="3" class="digest-chart-bar"/>'
                     f'<text x="{196 + width}" y="{y + 15}" class="digest-chart-value">{n}</text>')
-    return (f'<svg class="digest-chart" role="img" aria-label="{xml_escape(label)}" viewBox="0 0 460 {height}" '
-            f'xmlns="http://www.w3.org/2000/svg"><title>{xml_escape(label)}</title>{"".join(bars)}</svg>\n')
+    return (f'<figure><figcaption class="digest-chart-title">{xml_escape(label)}</figcaption>'
+            f'<svg class="digest-chart" role="img" aria-label="{xml_escape(label)}" viewBox="0 0 460 {height}" '
+            f'xmlns="http://www.w3.org/2000/svg"><title>{xml_escape(label)}</title>{"".join(bars)}</svg></figure>\n')
 
 
 def render_feed(articles: list[Article], digest: Digest, *, site_name: str, site_url: str) -> str:

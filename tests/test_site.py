@@ -80,3 +80,79 @@ def test_search_index_is_segmented_by_jieba(site):
 def test_feed_is_linked_from_every_page_head(site):
     for page in (site / "index.html", next((site / "articles").rglob("index.html"))):
         assert 'type="application/atom+xml"' in page.read_text(encoding="utf-8")
+
+
+def _html(site, path):
+    return (site / path / "index.html").read_text(encoding="utf-8")
+
+
+def _section_after(html: str, element_id: str) -> str:
+    """The HTML from the heading with this id up to the next heading of the same or higher level."""
+    match = re.search(rf'<h([1-6])[^>]* id="{re.escape(element_id)}"', html)
+    assert match, element_id
+    level = int(match.group(1))
+    rest = html[match.end():]
+    end = re.search(rf"<h[1-{level}][ >]", rest)
+    return rest[: end.start()] if end else rest
+
+
+def test_every_article_is_on_each_of_its_theme_place_and_timeline_pages(site, seed_digest):
+    from generator.render import place_anchor
+
+    places_html = _html(site, "places")
+    timeline = _html(site, "timeline")
+    for article in seed_digest.articles:
+        link = article.url
+        for key in article.theme_keys or ["other"]:
+            assert link in _html(site, f"themes/{key}"), (article.draft.title, key)
+        for place in article.analysis.places:
+            assert link in _section_after(places_html, place_anchor(place.path)), (article.draft.title, place)
+        assert link in timeline, article.draft.title
+
+
+def test_related_links_resolve_to_articles_with_a_reason(site, seed_export):
+    urls = {a["url"] for a in seed_export["articles"]}
+    for article in seed_export["articles"]:
+        html = _html(site, article["url"])
+        if not article["related"]:
+            continue
+        section = _section_after(html, re.search(r'<h2[^>]* id="([^"]+)"[^>]*>相关文章', html).group(1))
+        items = re.findall(r'<li><a href="([^"]+)">[^<]+</a> — ([^<]+)</li>', section)
+        assert 1 <= len(items) <= 5, article["title"]
+        for href, reason in items:
+            target = (site / article["url"] / href).resolve().relative_to(site.resolve())
+            assert f"{target.as_posix()}/" in urls, href
+            assert reason.strip()
+
+
+def test_feed_is_valid_atom_with_one_entry_per_article(site, seed_export):
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring((site / "feed.xml").read_bytes())
+    assert root.tag == f"{atom}feed"
+    entries = root.findall(f"{atom}entry")
+    assert len(entries) == len(seed_export["articles"])
+    ids = {e.find(f"{atom}id").text for e in entries}
+    assert len(ids) == len(entries)
+    links = {e.find(f"{atom}link").get("href") for e in entries}
+    assert links == {a["url"] for a in seed_export["articles"]}
+
+
+def test_no_page_scrolls_sideways_on_a_phone(site, seed_export):
+    """Tables, charts and long headlines fit a 390 px screen (checked in Chromium)."""
+    from tests.browser import chromium, serve
+    from tests.conftest import require_chromium
+
+    require_chromium()
+    longest = max(seed_export["articles"], key=lambda a: len(a["title"]))
+    paths = ["", "themes/governance/", "places/", "timeline/", "tags/", longest["url"]]
+    with serve(site) as base_url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        wide = {}
+        for path in paths:
+            page.goto(base_url + path)
+            overflow = page.evaluate("document.documentElement.scrollWidth - window.innerWidth")
+            if overflow > 0:
+                wide[path] = overflow
+        assert not wide, wide
