@@ -144,6 +144,8 @@ def run_check(args) -> int:
             print(f"  dropped  lines {d.lines[0]}–{d.lines[1]}  {d.kind}: {text[:40]}  ({d.reason})")
         for warning in page.warnings:
             print(f"  warning  {warning}")
+    for problem in report.problems:
+        print(f"skipped {problem}")
     for name in report.ignored:
         print(f"ignored {name}: not a page file (*.txt)")
     return 0

@@ -11,6 +11,8 @@ import re
 import unicodedata
 from dataclasses import dataclass
 
+from .normalize import fold
+
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》\"'"
 CLAUSE_END = "，,、；;：:—-"
@@ -107,6 +109,7 @@ def could_be_long_headline(text: str) -> bool:
 
 def is_byline(text: str) -> bool:
     """□ 本报记者 刘磊 … / □王新端 / 记者 刘磊 通讯员 张胜伟 报道."""
+    text = fold(text)
     if text[:1] in BYLINE_MARK:
         rest = text[1:].strip()
         return 0 < len(rest) <= 60 and not re.search(r"[，。,]", rest)
@@ -116,29 +119,31 @@ def is_byline(text: str) -> bool:
 
 def is_end_byline(text: str) -> bool:
     """Names in parentheses on their own line, printed after the body: (杜明德 江玉宝)."""
-    return bool(PAREN_NAMES.match(text.strip()))
+    return bool(PAREN_NAMES.match(fold(text).strip()))
 
 
 def is_photo_credit(text: str) -> bool:
-    return bool(PHOTO_CREDIT.match(text.strip()))
+    return bool(PHOTO_CREDIT.match(fold(text).strip()))
 
 
 def is_caption_marked(text: str) -> bool:
-    return bool(CAPTION_MARK.match(text))
+    return bool(CAPTION_MARK.match(fold(text)))
 
 
 def dateline(text: str) -> tuple[str, str | None] | None:
     """(dateline, month-day) when the line opens with one: ("本报淄博讯", "11月13日")."""
-    match = DATELINE_STRICT.match(text)
+    folded = fold(text)  # same length: the spans below cut the line as printed
+    match = DATELINE_STRICT.match(folded)
     if not match:
         return None
-    rest = text[match.end():]
-    md = MONTH_DAY.match(rest)
-    return match.group(0), (md.group("md") if md else None)
+    start = match.end()
+    md = MONTH_DAY.match(folded[start:])
+    return text[:start], (text[start + md.start("md"): start + md.end("md")] if md else None)
 
 
 def ad_strength(text: str) -> int:
     """How strongly a line reads as advertising copy (0 = not at all)."""
+    text = fold(text)
     score = len(AD_STRONG.findall(text))
     bare = re.sub(r"[\s\-]", "", text)
     if PHONE.search(text) and (len(bare) <= 20 or "电话" in text):
@@ -149,7 +154,16 @@ def ad_strength(text: str) -> int:
 
 
 def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    """Reporters and correspondents named in a byline, in printed order."""
+    """Reporters and correspondents named in a byline, in printed order (names as printed)."""
+    folded = fold(text)
+    if folded == text:
+        return _parse_byline(text)
+    as_printed = lambda name: text[folded.index(name): folded.index(name) + len(name)]  # noqa: E731
+    reporters, correspondents = _parse_byline(folded)
+    return tuple(map(as_printed, reporters)), tuple(map(as_printed, correspondents))
+
+
+def _parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     body = text.strip().lstrip(BYLINE_MARK).strip()
     paren = PAREN_NAMES.match(text.strip())
     if paren:

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from . import analyze, classify, ingest, link, split
+from . import analyze, classify, ingest, link, normalize, split
 from .config import Settings, load_themes
 from .model import Article, Digest, Draft, Dropped, Page
 from .places import load_gazetteer
@@ -34,22 +34,26 @@ class Report:
 def build(settings: Settings, *, progress: Callable[[str], None] | None = None) -> tuple[Digest, Report]:
     """Read every page in ``settings.seeds`` and return the linked digest.
 
-    Raises BuildError when the seeds folder or the configuration is unusable
-    or a page cannot be read (naming the file).
+    Raises BuildError when the seeds folder or the configuration is unusable or
+    no page can be read. A page that cannot be read (empty, binary) is skipped
+    and named in ``Report.warnings``.
     """
     theme_config = load_themes(settings.themes_file)
     gazetteer = load_gazetteer(settings.gazetteer_file)
     pages, report = read_pages(settings.seeds, progress)
     drafts, dropped = split_pages(pages)
     segmenter = default_segmenter()
-    tokens = [analyze.tokenize(d, segmenter) for d, _ in drafts]
+    # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
+    views = [normalize.fold_draft(d) for d, _ in drafts]
+    tokens = [analyze.tokenize(v, segmenter) for v in views]
     df = analyze.document_frequencies(tokens)
     articles, vectors = [], {}
     ids = stable_ids([d for d, _ in drafts])
-    for (draft, page), words, article_id in zip(drafts, tokens, ids):
-        analysis = analyze.analyze(draft, words, segmenter=segmenter, df=df, n_docs=len(drafts),
-                                   gazetteer=gazetteer, meta=page.meta)
-        themes = classify.classify(draft, theme_config)
+    for (draft, page), view, words, article_id in zip(drafts, views, tokens, ids):
+        as_written = normalize.Unfolder(draft, view)
+        analysis = as_written.analysis(analyze.analyze(view, words, segmenter=segmenter, df=df,
+                                                       n_docs=len(drafts), gazetteer=gazetteer, meta=page.meta))
+        themes = as_written.themes(classify.classify(view, theme_config))
         articles.append(Article(article_id, link.slug(draft.title, article_id), draft, analysis, themes,
                                 meta=page.meta))
         vectors[article_id] = analyze.keyword_scores(words, segmenter=segmenter, df=df, n_docs=len(drafts))
@@ -73,12 +77,13 @@ def read_pages(seeds: Path, progress: Callable[[str], None] | None) -> tuple[lis
             pages.append(ingest.read_page(path))
         except (ingest.PageError, OSError) as err:
             problems.append(str(err) if isinstance(err, ingest.PageError) else f"{path.name}: {err.strerror}")
-    if problems:
-        raise BuildError(problems[0] + (f" (and {len(problems) - 1} more)" if len(problems) > 1 else ""))
     if not pages:
-        raise BuildError(f"{seeds}: no page files (*.txt) found")
-    warnings = tuple(w for p in pages for w in p.warnings) + tuple(
-        f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
+        # Nothing to publish: say why, naming the files.
+        raise BuildError("; ".join(problems) if problems else f"{seeds}: no page files (*.txt) found")
+    # One unreadable page does not hold back the others: it is skipped and reported
+    # (`digest generate --strict` and `mkdocs build --strict` turn this into a failure).
+    warnings = tuple(f"{problem}; page skipped" for problem in problems) + tuple(
+        w for p in pages for w in p.warnings) + tuple(f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
     return pages, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
 
 

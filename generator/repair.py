@@ -11,14 +11,17 @@
 """
 from __future__ import annotations
 
+import functools
 import math
 import re
 from collections import Counter
-from dataclasses import replace
+from dataclasses import dataclass, replace
 
 from .model import Draft, Paragraph
 
 DUPLICATE_MIN = 40
+DUPLICATE_WINDOW = 400  # lines: more than a broadsheet page holds
+RELOCATE_WINDOW = 30  # articles either side: more than a page prints
 HAN_RUN = re.compile(r"[\u4e00-\u9fff]+")
 PLACE_WORD = re.compile(r"[\u4e00-\u9fff]{1,4}?(?:市|县|区|镇|街道|乡)")
 PLACE_STOP = {"全市", "全县", "全区", "全镇", "本市", "该县", "该区", "该镇", "城区", "社区", "园区", "景区",
@@ -27,14 +30,20 @@ SIMILARITY_RATIO = 3.0
 SIMILARITY_MIN = 0.05
 
 
-def duplicate_lines(texts: list[str]) -> dict[int, int]:
-    """Indexes of duplicated lines, each mapped to the index of the copy kept."""
+def duplicate_lines(texts: list[str], window: int = DUPLICATE_WINDOW) -> dict[int, int]:
+    """Indexes of duplicated lines, each mapped to the index of the copy kept.
+
+    A layout duplicates text close to where it printed it first, so each line
+    is compared with the lines within ``window`` of it; this keeps a huge page
+    linear in its length instead of quadratic.
+    """
     duplicates: dict[int, int] = {}
     keys = [squeeze(t) for t in texts]
     for i, key in enumerate(keys):
         if len(key) < DUPLICATE_MIN:
             continue
-        for j, other in enumerate(keys):
+        for j in range(max(0, i - window), min(len(keys), i + window + 1)):
+            other = keys[j]
             if i == j or j in duplicates or len(other) < len(key):
                 continue
             if key in other and (len(other) > len(key) or j < i):
@@ -58,29 +67,46 @@ def place_words(text: str) -> set[str]:
     return {w for w in PLACE_WORD.findall(text) if w not in PLACE_STOP}
 
 
-def cosine(a: Counter, b: Counter, weight: dict[str, float]) -> float:
-    dot = sum(a[g] * b[g] * weight.get(g, 1.0) ** 2 for g in a if g in b)
+def cosine(a: Counter, b: Counter, weight: dict[str, float], norm_a: float | None = None,
+           norm_b: float | None = None) -> float:
+    """Weighted cosine; the norms may be given when a side is compared many times."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(n * large[g] * weight.get(g, 1.0) ** 2 for g, n in small.items() if g in large)
     if not dot:
         return 0.0
-    norm = lambda c: math.sqrt(sum((n * weight.get(g, 1.0)) ** 2 for g, n in c.items()))
-    return dot / (norm(a) * norm(b))
+    norm_a = weighted_norm(a, weight) if norm_a is None else norm_a
+    norm_b = weighted_norm(b, weight) if norm_b is None else norm_b
+    return dot / (norm_a * norm_b)
+
+
+def weighted_norm(grams: Counter, weight: dict[str, float]) -> float:
+    return math.sqrt(sum((n * weight.get(g, 1.0)) ** 2 for g, n in grams.items()))
 
 
 def relocate_paragraphs(drafts: list[Draft]) -> list[Draft]:
     """Move paragraphs printed inside the wrong article of a page to their own."""
     if len(drafts) < 2:
         return drafts
-    units = [bigrams(p.text) for d in drafts for p in d.paragraphs]
-    document_frequency = Counter(g for u in units for g in u)
-    weight = {g: math.log((1 + len(units)) / (1 + n)) + 1 for g, n in document_frequency.items()}
+    paragraph_grams = [[bigrams(p.text) for p in d.paragraphs] for d in drafts]
+    document_frequency = Counter(g for grams in paragraph_grams for u in grams for g in u)
+    n_units = sum(len(grams) for grams in paragraph_grams)
+    weight = {g: math.log((1 + n_units) / (1 + n)) + 1 for g, n in document_frequency.items()}
     heads = [place_words(" ".join(filter(None, [d.kicker, d.title, d.subtitle, d.dateline]))
                          + (d.paragraphs[0].text if d.paragraphs else "")) for d in drafts]
+    texts = []  # each article's words: head and every paragraph, counted once
+    for d, grams in zip(drafts, paragraph_grams):
+        total = bigrams(" ".join(filter(None, [d.kicker, d.title, d.subtitle])))
+        for u in grams:
+            total.update(u)
+        texts.append(total)
+    norms = [weighted_norm(t, weight) for t in texts]
     moves: list[tuple[int, int, int]] = []  # (from draft, paragraph index, to draft)
     for a, draft in enumerate(drafts):
         for k, paragraph in enumerate(draft.paragraphs):
             if k == 0:
                 continue  # the lead is where the headline put it
-            target = better_home(a, k, paragraph, drafts, heads, weight)
+            home = Home(a, paragraph, paragraph_grams[a][k], texts, norms, heads, weight)
+            target = better_home(home, neighbours(a, len(drafts)))
             if target is not None:
                 moves.append((a, k, target))
     if not moves:
@@ -107,25 +133,43 @@ def relocate_paragraphs(drafts: list[Draft]) -> list[Draft]:
     return result
 
 
-def better_home(a: int, k: int, paragraph: Paragraph, drafts: list[Draft], heads: list[set[str]],
-                weight: dict[str, float]) -> int | None:
+def neighbours(a: int, n: int, window: int = RELOCATE_WINDOW) -> range:
+    """The articles a misplaced paragraph may belong to: those printed near it on the page."""
+    return range(max(0, a - window), min(n, a + window + 1))
+
+
+@dataclass(frozen=True)
+class Home:
+    """One paragraph of article ``a`` and what the page's articles say."""
+
+    a: int
+    paragraph: Paragraph
+    grams: Counter
+    texts: list[Counter]  # every article's bigrams, this paragraph included in its own
+    norms: list[float]
+    heads: list[set[str]]
+    weight: dict[str, float]
+
+    @functools.cached_property
+    def norm(self) -> float:
+        return weighted_norm(self.grams, self.weight)
+
+    def similarity(self, b: int) -> float:
+        if b != self.a:
+            return cosine(self.grams, self.texts[b], self.weight, self.norm, self.norms[b])
+        return cosine(self.grams, self.texts[b] - self.grams, self.weight, self.norm)  # the rest of its own article
+
+
+def better_home(home: Home, candidates: range) -> int | None:
     """The article this paragraph belongs to, when the evidence says it is not its own."""
-    grams = bigrams(paragraph.text)
-    places = place_words(paragraph.text)
-
-    def rest_of(index: int) -> Counter:
-        d = drafts[index]
-        total = bigrams(" ".join(filter(None, [d.kicker, d.title, d.subtitle])))
-        for j, p in enumerate(d.paragraphs):
-            if not (index == a and j == k):
-                total.update(bigrams(p.text))
-        return total
-
-    if places & heads[a]:
+    places = place_words(home.paragraph.text)
+    if places & home.heads[home.a]:
         return None  # it names its own article's places: it is at home
-    own = cosine(grams, rest_of(a), weight)
-    scores = {b: cosine(grams, rest_of(b), weight) for b in range(len(drafts)) if b != a}
-    named = [b for b in scores if places & heads[b]]
+    own = home.similarity(home.a)
+    scores = {b: home.similarity(b) for b in candidates if b != home.a}
+    if not scores:
+        return None
+    named = [b for b in scores if places & home.heads[b]]
     if named:
         best = max(named, key=lambda b: (scores[b], -b))
         return best if scores[best] >= own else None

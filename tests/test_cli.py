@@ -14,7 +14,7 @@ def test_generate_writes_pages_and_export(tmp_path, capsys):
     assert "articles" in capsys.readouterr().out
 
 
-def test_bad_page_is_a_one_line_error_and_keeps_previous_output(tmp_path, capsys):
+def test_unreadable_page_is_skipped_and_named_strict_mode_fails_and_keeps_output(tmp_path, capsys):
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     seeds.mkdir()
     (seeds / "good.txt").write_text("某区召开会议\n\n□记者 王一 报道\n\n本报淄博讯 会议召开。\n", encoding="utf-8")
@@ -22,10 +22,26 @@ def test_bad_page_is_a_one_line_error_and_keeps_previous_output(tmp_path, capsys
     before = (out / "data/articles.json").read_bytes()
     (seeds / "broken page.txt").write_bytes(b"\x00\x01\x02binary")
     capsys.readouterr()
-    assert main(["generate", "--seeds", str(seeds), "--out", str(out)]) == 1
-    err = capsys.readouterr().err.strip()
-    assert len(err.splitlines()) == 1 and "broken page.txt" in err and "Traceback" not in err
+    # --strict: a one-line error naming the file, the previous output untouched
+    assert main(["generate", "--strict", "--seeds", str(seeds), "--out", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert "broken page.txt" in err and "Traceback" not in err
     assert (out / "data/articles.json").read_bytes() == before
+    # default: the other pages are published, the bad one is named as skipped
+    assert main(["generate", "--seeds", str(seeds), "--out", str(out)]) == 0
+    err = capsys.readouterr().err.strip().splitlines()
+    assert err == ["digest: warning: broken page.txt: binary file (NUL bytes), not a text page; page skipped"] or \
+        (len(err) == 1 and "broken page.txt" in err[0] and "skipped" in err[0])
+    assert json.loads((out / "data/articles.json").read_text(encoding="utf-8"))["articles"]
+
+
+def test_no_readable_page_is_an_error_naming_the_files(tmp_path, capsys):
+    seeds = tmp_path / "seeds"
+    seeds.mkdir()
+    (seeds / "empty.txt").write_bytes(b"")
+    assert main(["generate", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err
+    assert "empty.txt" in err and "Traceback" not in err and not (tmp_path / "out").exists()
 
 
 def test_missing_seeds_folder(tmp_path, capsys):
