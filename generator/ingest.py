@@ -34,13 +34,16 @@ class PageError(Exception):
     """A page that cannot be used; str() is a one-line reason naming the file."""
 
 
+EDITOR_FILES = {"corrections.yml"}  # read by the pipeline, not pages
+
+
 def list_pages(seeds: Path) -> tuple[list[Path], list[Path]]:
     """The page files in ``seeds`` (sorted by name) and the other files ignored."""
     if not seeds.is_dir():
         raise PageError(f"{seeds}: seeds folder not found")
     entries = sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith("."))
     pages = [p for p in entries if p.suffix.lower() == PAGE_SUFFIX]
-    ignored = [p for p in entries if p.suffix.lower() != PAGE_SUFFIX]
+    ignored = [p for p in entries if p.suffix.lower() != PAGE_SUFFIX and p.name not in EDITOR_FILES]
     return pages, ignored
 
 

@@ -10,7 +10,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from . import analyze, classify, ingest, link, normalize, split
+from . import analyze, classify, corrections, ingest, link, normalize, split
 from .config import Settings, load_themes
 from .model import Article, Digest, Draft, Dropped, Page
 from .places import load_gazetteer
@@ -41,25 +41,36 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
     theme_config = load_themes(settings.themes_file)
     gazetteer = load_gazetteer(settings.gazetteer_file)
     pages, report = read_pages(settings.seeds, progress)
+    editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
     drafts, dropped = split_pages(pages)
+    ids = stable_ids([d for d, _ in drafts])
+    problems = corrections.check_ids(editor, set(ids))
+    items = corrections.merge_drafts([(i, d, p) for i, (d, p) in zip(ids, drafts)], editor)
     segmenter = default_segmenter()
     # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
-    views = [normalize.fold_draft(d) for d, _ in drafts]
+    views = [normalize.fold_draft(d) for _, d, _ in items]
     tokens = [analyze.tokenize(v, segmenter) for v in views]
     df = analyze.document_frequencies(tokens)
+    theme_keys = {t.key for t in theme_config.themes}
     articles, vectors = [], {}
-    ids = stable_ids([d for d, _ in drafts])
-    for (draft, page), view, words, article_id in zip(drafts, views, tokens, ids):
+    for (article_id, draft, page), view, words in zip(items, views, tokens):
         as_written = normalize.Unfolder(draft, view)
         analysis = as_written.analysis(analyze.analyze(view, words, segmenter=segmenter, df=df,
-                                                       n_docs=len(drafts), gazetteer=gazetteer, meta=page.meta))
+                                                       n_docs=len(items), gazetteer=gazetteer, meta=page.meta))
         themes = as_written.themes(classify.classify(view, theme_config))
-        articles.append(Article(article_id, link.slug(draft.title, article_id), draft, analysis, themes,
-                                meta=page.meta))
-        vectors[article_id] = analyze.keyword_scores(words, segmenter=segmenter, df=df, n_docs=len(drafts))
+        article = Article(article_id, link.slug(draft.title, article_id), draft, analysis, themes, meta=page.meta)
+        correction = editor.get(article_id)
+        article, found = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
+        problems += found
+        if correction and correction.hide:
+            dropped.append(corrections.hidden_as_dropped(article))
+            continue
+        articles.append(article)
+        vectors[article_id] = analyze.keyword_scores(words, segmenter=segmenter, df=df, n_docs=len(items))
     related = link.related_articles(articles, vectors)
     articles = [replace(a, related=related[a.id]) for a in articles]
     check_unique_urls(articles)
+    report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), tuple(pages))
     return digest, report
 

@@ -20,7 +20,7 @@ from hypothesis import strategies as st
 from generator.config import Settings
 from generator.pipeline import BuildError, build
 from generator.render import EXPORT_PATH, render_site
-from tests.conftest import ROOT, SEEDS, require_chromium
+from tests.conftest import SEEDS, make_project, require_chromium
 
 PAGE = ("退役军人服务站揭牌\n\n□记者 王一 报道\n\n本报淄博讯 11月13日，张店区退役军人服务站揭牌，"
         "为2718名退役军人提供服务。\n\n双拥工作取得新成效。\n")
@@ -241,13 +241,7 @@ def build_site_from(seeds: Path, out: Path, *, expect_success: bool = True):
     import subprocess
     import sys
 
-    project = out.parent / "project"
-    shutil.copytree(ROOT / "docs", project / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("seeds: seeds", f"seeds: {seeds}")
-    config = config.replace("jieba_dict_user: generator/data/userdict.txt",
-                            f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    project = make_project(seeds, out.parent)
     result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=project,
                             env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
     if not expect_success:

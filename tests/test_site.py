@@ -1,16 +1,10 @@
 """Build the real site with `mkdocs build --strict` and check it as a reader's browser would load it."""
 import json
-import os
 import re
-import subprocess
-import sys
 from html.parser import HTMLParser
-from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
-from tests.conftest import ROOT
 
 
 class Links(HTMLParser):

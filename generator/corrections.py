@@ -1,0 +1,208 @@
+"""Editors' corrections: ``seeds/corrections.yml``, keyed by stable article id.
+
+An editor fixes what the generator got wrong without touching code::
+
+    # the id is on every article page (来源) and in data/articles.json
+    3b00da67eb:
+      title: 临淄区消防救援大队举行授衔和换装仪式   # fix a headline
+      date: 2019-11-13                               # set the date
+      places: [淄博市临淄区]                          # replace the places (gazetteer names)
+      themes: [veterans]                             # replace the themes (keys of themes.yml; [] = other)
+    f89e7215ae:
+      hide: true                                     # leave out of the site (kept in `dropped`)
+    a17811c4dd:
+      merge_into: 217a39d136                         # append to another article the splitter cut off
+
+Merges happen before analysis, so the merged article's keywords, summary and
+themes are computed from its whole text; the other fields override the
+analysis afterwards. The URL keeps coming from the original headline, so a
+corrected title does not move the page. Every problem — a malformed file, an
+unknown field, an id that is not in the digest, an unknown theme or place —
+is reported with the id, never ignored.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, replace
+from pathlib import Path
+
+import yaml
+
+from .config import ConfigError
+from .model import Article, DateInfo, Draft, Dropped, ThemeScore
+
+FILE_NAME = "corrections.yml"
+FIELDS = {"title", "date", "places", "themes", "hide", "merge_into", "note"}
+
+
+@dataclass(frozen=True)
+class Correction:
+    article_id: str
+    title: str | None = None
+    date: str | None = None
+    places: tuple[str, ...] | None = None
+    themes: tuple[str, ...] | None = None
+    hide: bool = False
+    merge_into: str | None = None
+    note: str | None = None  # the editor's reason, shown nowhere but kept with the file
+
+
+class _TextKeysLoader(yaml.SafeLoader):
+    """YAML without implicit numbers: an id such as 0123456789 or 12e4567890 stays the text typed."""
+
+
+_TextKeysLoader.yaml_implicit_resolvers = {
+    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith((":int", ":float"))]
+    for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
+}
+
+
+def load_corrections(path: Path) -> dict[str, Correction]:
+    """Read and validate the corrections file (none: no corrections); ConfigError lists every problem."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextKeysLoader)  # noqa: S506 (safe loader)
+    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        first = str(err).splitlines()[0] if str(err) else err.__class__.__name__
+        raise ConfigError(f"{path.name}: cannot read corrections ({first})") from None
+    if data is None:
+        return {}
+    if not isinstance(data, dict):
+        raise ConfigError(f"{path.name}: expected a mapping from article id to the fields it changes")
+    errors, corrections = [], {}
+    for key, spec in data.items():
+        article_id = str(key)
+        if not isinstance(spec, dict):
+            errors.append(f"{article_id}: expected fields such as title, date, places, themes, hide, merge_into")
+            continue
+        unknown = sorted(set(map(str, spec)) - FIELDS)
+        if unknown:
+            errors.append(f"{article_id}: unknown field(s) {', '.join(unknown)}")
+            continue
+        corrections[article_id] = _correction(article_id, spec, errors)
+    if errors:
+        raise ConfigError(f"{path.name}: " + "; ".join(errors))
+    return corrections
+
+
+def _correction(article_id: str, spec: dict, errors: list[str]) -> Correction:
+    def text_list(name):
+        value = spec.get(name)
+        if value is None:
+            return None
+        if isinstance(value, str):
+            value = [value]
+        if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
+            errors.append(f"{article_id}: {name} must be a list of names")
+            return None
+        return tuple(v.strip() for v in value)
+
+    date = spec.get("date")
+    if isinstance(date, dt.date):
+        date = date.isoformat()
+    if date is not None:
+        try:
+            date = dt.date.fromisoformat(str(date)).isoformat()
+        except ValueError:
+            errors.append(f"{article_id}: date {date!r} is not YYYY-MM-DD")
+            date = None
+    title = spec.get("title")
+    if title is not None and (not isinstance(title, str) or not title.strip()):
+        errors.append(f"{article_id}: title must be text")
+        title = None
+    hide = spec.get("hide", False)
+    if not isinstance(hide, bool):
+        errors.append(f"{article_id}: hide must be true or false")
+        hide = False
+    merge_into = spec.get("merge_into")
+    if merge_into is not None:
+        merge_into = str(merge_into)
+        if merge_into == article_id:
+            errors.append(f"{article_id}: cannot merge an article into itself")
+            merge_into = None
+    return Correction(article_id, title.strip() if title else None, date, text_list("places"),
+                      text_list("themes"), hide, merge_into, str(spec["note"]) if spec.get("note") else None)
+
+
+def check_ids(corrections: dict[str, Correction], ids: set[str]) -> list[str]:
+    """Problems with ids that are not in the digest (a typo, or a page that changed)."""
+    problems = []
+    for c in corrections.values():
+        if c.article_id not in ids:
+            problems.append(f"{FILE_NAME}: no article has id {c.article_id}")
+        if c.merge_into and c.merge_into not in ids:
+            problems.append(f"{FILE_NAME}: {c.article_id}: merge_into names no article ({c.merge_into})")
+    return problems
+
+
+def merge_drafts(items: list[tuple[str, Draft, object]], corrections: dict[str, Correction]):
+    """Append each ``merge_into`` article's paragraphs and captions to its target (ids kept)."""
+    targets = {c.article_id: c.merge_into for c in corrections.values() if c.merge_into}
+    by_id = {i: d for i, d, _ in items}
+    merged = {}
+    for source, target in targets.items():
+        final = target
+        seen = {source}
+        while final in targets and final not in seen:  # a chain a → b → c ends at c
+            seen.add(final)
+            final = targets[final]
+        if source in by_id and final in by_id:
+            merged.setdefault(final, []).append(source)
+    result = []
+    for article_id, draft, page in items:
+        if article_id in targets and targets[article_id] in by_id:
+            continue
+        for source in sorted(merged.get(article_id, []), key=lambda i: by_id[i].lines):
+            extra = by_id[source]
+            draft = replace(
+                draft,
+                paragraphs=draft.paragraphs + extra.paragraphs,
+                headings=draft.headings + tuple(replace(h, before=h.before + len(draft.paragraphs))
+                                                for h in extra.headings),
+                captions=draft.captions + extra.captions,
+                credits=draft.credits + extra.credits,
+                edits=draft.edits + extra.edits,
+                notes=draft.notes + (f"merged with “{extra.title}” (lines {extra.lines[0]}–{extra.lines[1]}) "
+                                     f"by {FILE_NAME}",),
+                lines=(min(draft.lines[0], extra.lines[0]), max(draft.lines[1], extra.lines[1])),
+            )
+        result.append((article_id, draft, page))
+    return result
+
+
+def apply_fields(article: Article, correction: Correction | None, *, theme_keys: set[str], gazetteer) -> tuple[
+        Article, list[str]]:
+    """The article with the editor's title, date, places and themes; problems named by id."""
+    if correction is None:
+        return article, []
+    problems = []
+    draft, analysis, themes = article.draft, article.analysis, article.themes
+    if correction.title:
+        draft = replace(draft, title=correction.title)
+    if correction.date:
+        analysis = replace(analysis, date=DateInfo(correction.date, f"set by {FILE_NAME}"))
+    if correction.places is not None:
+        places = []
+        for name in correction.places:
+            found = gazetteer.find(name)
+            if found:
+                places.append(found[-1])
+            else:
+                problems.append(f"{FILE_NAME}: {article.id}: place {name!r} is not in the gazetteer")
+        analysis = replace(analysis, places=tuple(dict.fromkeys(places)))
+    if correction.themes is not None:
+        unknown = [k for k in correction.themes if k not in theme_keys]
+        if unknown:
+            problems.append(f"{FILE_NAME}: {article.id}: unknown theme(s) {', '.join(unknown)}")
+        scores = {t.key: t for t in article.themes}
+        themes = tuple(scores.get(k) or ThemeScore(k, 0.0, (f"set by {FILE_NAME}",))
+                       for k in correction.themes if k in theme_keys and k != "other")
+    return replace(article, draft=draft, analysis=analysis, themes=themes), problems
+
+
+def hidden_as_dropped(article: Article) -> Dropped:
+    """A hidden article's text stays in the export, with the reason."""
+    d = article.draft
+    text = "\n".join(filter(None, [d.kicker, d.title, d.subtitle, d.byline.text, d.body, *d.captions, *d.credits]))
+    return Dropped(d.file, d.lines, "hidden", text, f"hidden by {FILE_NAME} (article {article.id})")

@@ -1,0 +1,173 @@
+"""Editors' corrections in seeds/corrections.yml, keyed by stable article id."""
+from __future__ import annotations
+
+import json
+import os
+import re
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+
+import pytest
+
+from generator.config import ConfigError, Settings
+from generator.pipeline import build
+from generator.render import EXPORT_PATH, render_site
+from tests.conftest import SEEDS, make_project
+
+
+@pytest.fixture
+def seeds(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def digest_with(seeds, corrections: str):
+    (seeds / "corrections.yml").write_text(corrections, encoding="utf-8")
+    digest, report = build(Settings(seeds=seeds))
+    return digest, report, json.loads(render_site(digest)[EXPORT_PATH])
+
+
+def article(export, title_part):
+    return next(a for a in export["articles"] if title_part in a["title"])
+
+
+def test_a_theme_title_date_and_place_are_corrected(seeds, seed_export):
+    original = article(seed_export, "社保服务进万家")
+    _, report, export = digest_with(seeds, f"""
+{original['id']}:
+  title: “社保服务进万家”活动在淄博启动
+  date: 2019-11-13
+  places: [淄博市张店区]
+  themes: [insurance]
+  note: 社保扶贫，编辑部 11 月 20 日确认
+""")
+    fixed = next(a for a in export["articles"] if a["id"] == original["id"])
+    assert fixed["title"] == "“社保服务进万家”活动在淄博启动"
+    assert fixed["url"] == original["url"]  # the URL does not move
+    assert fixed["date"] == "2019-11-13" and fixed["themes"] == ["insurance"]
+    assert fixed["places"] == ["淄博市张店区"]
+    assert not report.warnings or all("corrections" not in w for w in report.warnings)
+
+
+def test_themes_can_be_cleared_to_other(seeds, seed_export):
+    original = article(seed_export, "坚持党建引领 助推军民融合")
+    _, _, export = digest_with(seeds, f"{original['id']}: {{themes: []}}\n")
+    assert next(a for a in export["articles"] if a["id"] == original["id"])["themes"] == ["other"]
+
+
+def test_a_hidden_article_leaves_the_site_but_not_the_export(seeds, seed_export):
+    original = article(seed_export, "标准化协会")
+    digest, _, export = digest_with(seeds, f"{original['id']}:\n  hide: true\n")
+    assert original["id"] not in {a["id"] for a in export["articles"]}
+    hidden = [d for d in export["dropped"] if d["kind"] == "hidden"]
+    assert len(hidden) == 1 and original["id"] in hidden[0]["reason"]
+    assert original["paragraphs"][0] in hidden[0]["text"]
+    assert all(original["id"] not in a["related"] for a in export["articles"])
+
+
+def test_two_pieces_are_merged_and_reanalysed(seeds, seed_export):
+    target = article(seed_export, "张店区:睦邻集市山货进城")
+    source = article(seed_export, "坚持党建引领 助推军民融合")
+    _, _, export = digest_with(seeds, f"{source['id']}: {{merge_into: {target['id']}}}\n")
+    ids = {a["id"] for a in export["articles"]}
+    assert source["id"] not in ids
+    merged = next(a for a in export["articles"] if a["id"] == target["id"])
+    assert merged["paragraphs"][-len(source["paragraphs"]):] == source["paragraphs"]
+    assert "veterans" in merged["themes"]  # analysed as one text
+    assert any("merged" in n for n in merged["notes"])
+
+
+def test_unknown_id_is_reported_with_the_id(seeds):
+    _, report, export = digest_with(seeds, "0000000000: {themes: [veterans]}\n")
+    assert any("0000000000" in w for w in report.warnings)
+    assert export["articles"]
+
+
+def test_unknown_theme_and_place_are_reported(seeds, seed_export):
+    original = article(seed_export, "社保服务进万家")
+    _, report, _ = digest_with(seeds, f"{original['id']}: {{themes: [pensions], places: [火星市]}}\n")
+    assert any(original["id"] in w and "pensions" in w for w in report.warnings)
+    assert any(original["id"] in w and "火星市" in w for w in report.warnings)
+
+
+@pytest.mark.parametrize("text,message", [
+    ("abc: [unclosed\n", "cannot read corrections"),
+    ("- just a list\n", "expected a mapping"),
+    ("abc: {colour: red}\n", "abc: unknown field(s) colour"),
+    ("abc: {date: 13/11/2019}\n", "abc: date '13/11/2019' is not YYYY-MM-DD"),
+    ("abc: {hide: perhaps}\n", "abc: hide must be true or false"),
+    ("abc: {merge_into: abc}\n", "abc: cannot merge an article into itself"),
+])
+def test_malformed_corrections_are_one_clear_error(seeds, text, message):
+    (seeds / "corrections.yml").write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        build(Settings(seeds=seeds))
+    assert "corrections.yml" in str(err.value) and message in str(err.value)
+    assert "\n" not in str(err.value)
+
+
+def test_cli_reports_a_malformed_corrections_file_in_one_line(seeds, tmp_path, capsys):
+    from generator.cli import main
+
+    (seeds / "corrections.yml").write_text("abc: {colour: red}\n", encoding="utf-8")
+    assert main(["generate", "--seeds", str(seeds), "--out", str(tmp_path / "out")]) == 1
+    err = capsys.readouterr().err.strip()
+    assert len(err.splitlines()) == 1 and "corrections.yml" in err and "Traceback" not in err
+
+
+def test_corrections_file_is_not_reported_as_a_stray_file(seeds):
+    _, report, _ = digest_with(seeds, "")
+    assert "corrections.yml" not in report.ignored
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return s.getsockname()[1]
+
+
+def _get(url: str) -> str:
+    with urllib.request.urlopen(url, timeout=5) as response:
+        return response.read().decode("utf-8")
+
+
+def _wait_for(predicate, timeout: float):
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        try:
+            if predicate():
+                return True
+        except OSError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def filed_under(html: str) -> str | None:
+    """The theme the article page's facts list files it under."""
+    match = re.search(r'<dt>专题</dt>\s*<dd><a href="[^"]*themes/([a-z]+)/', html)
+    return match.group(1) if match else None
+
+
+def test_mkdocs_serve_shows_a_correction_without_a_restart(seeds, tmp_path, seed_export):
+    """The editor's loop: serve, edit corrections.yml, reload the page, see the change."""
+    original = article(seed_export, "社保服务进万家")
+    assert original["themes"] == ["other"]
+    project = make_project(seeds, tmp_path)
+    port = _free_port()
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
+                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
+                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    page = f"http://127.0.0.1:{port}/{original['url']}"
+    try:
+        assert _wait_for(lambda: filed_under(_get(page)) == "other", 90), "mkdocs serve did not come up"
+        (seeds / "corrections.yml").write_text(f"{original['id']}: {{themes: [insurance]}}\n", encoding="utf-8")
+        assert _wait_for(lambda: filed_under(_get(page)) == "insurance", 90), "the correction never showed"
+    finally:
+        server.terminate()
+        server.wait(timeout=20)
