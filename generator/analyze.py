@@ -41,20 +41,31 @@ def document_frequencies(token_lists) -> Counter:
     return Counter(w for tokens in token_lists for w in set(tokens))
 
 
-def analyze(draft: Draft, tokens: tuple[str, ...], *, segmenter: Segmenter, df: Counter, n_docs: int,
-            gazetteer: Gazetteer, meta: PageMeta) -> Analysis:
-    """Everything the pages show about one article, from its draft and tokens."""
+def analyze(draft: Draft, tokens: tuple[str, ...], *, scores: dict[str, float], gazetteer: Gazetteer,
+            meta: PageMeta) -> Analysis:
+    """Everything the pages show about one article, from its draft, tokens and their TF-IDF scores."""
     title_words = {w for w in tokens if w in draft.title}  # reuse the one segmentation
-    keywords = extract_keywords(tokens, title_words=title_words, segmenter=segmenter, df=df, n_docs=n_docs)
-    figures = extract_figures(draft)
+    keywords = extract_keywords(scores, title_words=title_words)
     return Analysis(
         tokens=tokens,
         keywords=keywords,
         summary=summarize(draft, keywords=keywords),
-        figures=figures,
+        figures=extract_figures(draft),
         places=extract_places(draft, gazetteer),
         date=article_date(draft, meta),
     )
+
+
+class IdfTable(dict):
+    """Corpus IDF blended with jieba's prior, computed once per word per build."""
+
+    def __init__(self, segmenter: Segmenter, df: Counter, n_docs: int):
+        super().__init__()
+        self.segmenter, self.df, self.n_docs = segmenter, df, n_docs
+
+    def __missing__(self, word: str) -> float:
+        value = self[word] = idf(word, segmenter=self.segmenter, df=self.df, n_docs=self.n_docs)
+        return value
 
 
 def idf(word: str, *, segmenter: Segmenter, df: Counter, n_docs: int) -> float:
@@ -65,17 +76,15 @@ def idf(word: str, *, segmenter: Segmenter, df: Counter, n_docs: int) -> float:
     return weight * prior + (1 - weight) * corpus
 
 
-def keyword_scores(tokens, *, segmenter: Segmenter, df: Counter, n_docs: int) -> dict[str, float]:
-    """TF-IDF weight of every content word of an article (also used for linking)."""
+def keyword_scores(tokens, *, idf_table: IdfTable) -> dict[str, float]:
+    """TF-IDF weight of every content word of an article (keywords, and the vector for linking)."""
     counts = Counter(tokens)
     total = sum(counts.values()) or 1
-    return {w: c / total * idf(w, segmenter=segmenter, df=df, n_docs=n_docs) for w, c in counts.items()}
+    return {w: c / total * idf_table[w] for w, c in counts.items()}
 
 
-def extract_keywords(tokens, *, title_words: set[str], segmenter: Segmenter, df: Counter,
-                     n_docs: int, limit: int = KEYWORDS_MAX) -> tuple[str, ...]:
+def extract_keywords(scores: dict[str, float], *, title_words: set[str], limit: int = KEYWORDS_MAX) -> tuple[str, ...]:
     """The article's most distinctive content words; title words count double."""
-    scores = keyword_scores(tokens, segmenter=segmenter, df=df, n_docs=n_docs)
     ranked = sorted(scores, key=lambda w: (-scores[w] * (2 if w in title_words else 1), w))
     chosen: list[str] = []
     for word in ranked:

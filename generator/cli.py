@@ -66,10 +66,16 @@ def make_parser() -> argparse.ArgumentParser:
 def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of page files (default: seeds)")
     parser.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="theme configuration (YAML)")
+    parser.add_argument("--cache", type=Path, default=Path(".digest-cache"),
+                        help="folder for per-page work kept between runs (default: .digest-cache)")
+    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
+    parser.add_argument("--jobs", type=int, default=None,
+                        help="processes for pages not in the cache (default: one per core)")
 
 
 def settings_from(args) -> Settings:
-    return Settings(seeds=args.seeds, themes_file=args.themes)
+    return Settings(seeds=args.seeds, themes_file=args.themes, cache_dir=None if args.no_cache else args.cache,
+                    workers=args.jobs)
 
 
 def progress_printer(total_hint: int):

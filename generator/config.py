@@ -24,6 +24,8 @@ class Settings:
     gazetteer_file: Path = DEFAULT_GAZETTEER
     site_name: str = "地方新闻专题文摘"
     site_url: str = ""
+    cache_dir: Path | None = None  # per-page work kept between builds (None: no cache)
+    workers: int | None = None  # processes for uncached pages (None: one per core)
 
 
 @dataclass(frozen=True)

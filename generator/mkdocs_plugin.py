@@ -26,6 +26,7 @@ class DigestConfig(base.Config):
     seeds = c.Type(str, default="seeds")
     themes = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)  # build the navigation from the theme file
+    cache = c.Type(str, default=".digest-cache")  # per-page work kept between builds; "" for none
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -36,6 +37,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             themes_file=(root / self.config.themes).resolve() if self.config.themes else DEFAULT_THEMES,
             site_name=config.site_name,
             site_url=config.site_url or "",
+            cache_dir=(root / self.config.cache).resolve() if self.config.cache else None,
         )
         if self.config.nav and config.nav is None:
             config.nav = self.navigation(config)

@@ -7,12 +7,11 @@ happens only after linking (``render.render_site``).
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from pathlib import Path
 from typing import Callable
 
-from . import analyze, classify, corrections, ingest, link, normalize, split
+from . import analyze, classify, corrections, ingest, link, normalize, pagework
 from .config import Settings, load_themes
-from .model import Article, Digest, Draft, Dropped, Page
+from .model import Article, Digest, Draft, Page
 from .places import load_gazetteer
 from .segment import default_segmenter
 
@@ -40,71 +39,68 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
     """
     theme_config = load_themes(settings.themes_file)
     gazetteer = load_gazetteer(settings.gazetteer_file)
-    pages, report = read_pages(settings.seeds, progress)
+    works, report = read_pages(settings, progress)
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
-    drafts, dropped = split_pages(pages)
-    ids = stable_ids([d for d, _ in drafts])
+    found = [(d, w.page, v, t) for w in works if w.page for d, v, t in zip(w.drafts, w.views, w.tokens)]
+    dropped = [x for w in works for x in w.dropped]
+    ids = stable_ids([d for d, _, _, _ in found])
     problems = corrections.check_ids(editor, set(ids))
-    items = corrections.merge_drafts([(i, d, p) for i, (d, p) in zip(ids, drafts)], editor)
-    segmenter = default_segmenter()
+    segmented = {i: (d, v, t) for i, (d, _, v, t) in zip(ids, found)}
+    items = corrections.merge_drafts([(i, d, p) for i, (d, p, _, _) in zip(ids, found)], editor)
     # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
-    views = [normalize.fold_draft(d) for _, d, _ in items]
-    tokens = [analyze.tokenize(v, segmenter) for v in views]
-    df = analyze.document_frequencies(tokens)
+    # Drafts that a correction merged are segmented again; the rest come from the page work.
+    views, tokens = [], []
+    for article_id, draft, _ in items:
+        original, view, words = segmented[article_id]
+        if draft is not original:
+            (view,), (words,) = pagework.segment_drafts([draft])
+        views.append(view)
+        tokens.append(words)
+    segmenter = default_segmenter()
+    idf_table = analyze.IdfTable(segmenter, analyze.document_frequencies(tokens), len(items))
     theme_keys = {t.key for t in theme_config.themes}
     articles, vectors = [], {}
     for (article_id, draft, page), view, words in zip(items, views, tokens):
         as_written = normalize.Unfolder(draft, view)
-        analysis = as_written.analysis(analyze.analyze(view, words, segmenter=segmenter, df=df,
-                                                       n_docs=len(items), gazetteer=gazetteer, meta=page.meta))
+        scores = analyze.keyword_scores(words, idf_table=idf_table)
+        analysis = as_written.analysis(analyze.analyze(view, words, scores=scores, gazetteer=gazetteer,
+                                                       meta=page.meta))
         themes = as_written.themes(classify.classify(view, theme_config))
         article = Article(article_id, link.slug(draft.title, article_id), draft, analysis, themes, meta=page.meta)
         correction = editor.get(article_id)
-        article, found = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
-        problems += found
+        article, issues = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
+        problems += issues
         if correction and correction.hide:
             dropped.append(corrections.hidden_as_dropped(article))
             continue
         articles.append(article)
-        vectors[article_id] = analyze.keyword_scores(words, segmenter=segmenter, df=df, n_docs=len(items))
+        vectors[article_id] = scores
     related = link.related_articles(articles, vectors)
     articles = [replace(a, related=related[a.id]) for a in articles]
     check_unique_urls(articles)
     report = replace(report, warnings=report.warnings + tuple(problems))
-    digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), tuple(pages))
+    digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report
 
 
-def read_pages(seeds: Path, progress: Callable[[str], None] | None) -> tuple[list[Page], Report]:
+def read_pages(settings: Settings, progress: Callable[[str], None] | None):
+    """Every page's work (cached, parallel) and the report of what could not be read."""
     try:
-        paths, ignored = ingest.list_pages(seeds)
+        paths, ignored = ingest.list_pages(settings.seeds)
     except ingest.PageError as err:
         raise BuildError(str(err)) from None
-    pages, problems = [], []
-    for path in paths:
-        if progress:
-            progress(path.name)
-        try:
-            pages.append(ingest.read_page(path))
-        except (ingest.PageError, OSError) as err:
-            problems.append(str(err) if isinstance(err, ingest.PageError) else f"{path.name}: {err.strerror}")
+    cache = pagework.PageCache(settings.cache_dir)
+    works = pagework.process_pages(paths, cache, workers=settings.workers, progress=progress)
+    pages = [w.page for w in works if w.page]
+    problems = [w.problem for w in works if w.problem]
     if not pages:
         # Nothing to publish: say why, naming the files.
-        raise BuildError("; ".join(problems) if problems else f"{seeds}: no page files (*.txt) found")
+        raise BuildError("; ".join(problems) if problems else f"{settings.seeds}: no page files (*.txt) found")
     # One unreadable page does not hold back the others: it is skipped and reported
     # (`digest generate --strict` and `mkdocs build --strict` turn this into a failure).
     warnings = tuple(f"{problem}; page skipped" for problem in problems) + tuple(
         w for p in pages for w in p.warnings) + tuple(f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
-    return pages, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
-
-
-def split_pages(pages: list[Page]) -> tuple[list[tuple[Draft, Page]], list[Dropped]]:
-    drafts, dropped = [], []
-    for page in pages:
-        page_drafts, page_dropped = split.split_page(page)
-        drafts.extend((d, page) for d in page_drafts)
-        dropped.extend(page_dropped)
-    return drafts, dropped
+    return works, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
 
 
 def stable_ids(drafts: list[Draft]) -> list[str]:

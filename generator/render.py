@@ -6,8 +6,11 @@ clock or iterates a set, so the same digest always renders byte for byte.
 """
 from __future__ import annotations
 
+import functools
+
 import html
 import json
+from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False) for one string, in C
 import re
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
@@ -36,7 +39,7 @@ def md(text: str | None) -> str:
 
 def yaml_string(text: str) -> str:
     """A YAML-safe quoted scalar (JSON is YAML), HTML-escaped for the page title."""
-    return json.dumps(html.escape(text, quote=False), ensure_ascii=False)
+    return encode_basestring(html.escape(text, quote=False))
 
 
 def environment() -> Environment:
@@ -119,6 +122,7 @@ def related_view(r, by_id: dict[str, Article]) -> dict:
     return {"slug": other.slug, "title": md(other.draft.title), "reason": md(r.reason)}
 
 
+@functools.lru_cache(maxsize=65536)
 def place_anchor(path: tuple[str, ...]) -> str:
     return "place-" + "-".join(link.slug(name, "x")[:-2] or "x" for name in path)
 

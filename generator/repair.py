@@ -157,7 +157,15 @@ class Home:
     def similarity(self, b: int) -> float:
         if b != self.a:
             return cosine(self.grams, self.texts[b], self.weight, self.norm, self.norms[b])
-        return cosine(self.grams, self.texts[b] - self.grams, self.weight, self.norm)  # the rest of its own article
+        # The rest of its own article, T - g, without building it:
+        # (T-g)·g = T·g - g·g and |T-g|² = |T|² - 2 T·g + |g|².
+        w = self.weight
+        with_own = sum(n * self.texts[b][g] * w.get(g, 1.0) ** 2 for g, n in self.grams.items())
+        dot = with_own - self.norm ** 2
+        rest_squared = self.norms[b] ** 2 - 2 * with_own + self.norm ** 2
+        if dot <= 1e-12 or rest_squared <= 1e-12:
+            return 0.0
+        return dot / (self.norm * math.sqrt(rest_squared))
 
 
 def better_home(home: Home, candidates: range) -> int | None:

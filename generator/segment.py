@@ -2,7 +2,13 @@
 
 :class:`Segmenter` owns the tokenizer, the domain user dictionary, the stop
 words, the part-of-speech table and the IDF prior. No other module imports
-jieba, so a faster jieba-compatible tokenizer can replace it here alone.
+jieba.
+
+The cutting itself is done by rjieba (jieba-rs: jieba's dictionary and
+algorithm in Rust) when it is installed: on the seed corpus it yields the
+same content words as jieba (100 % of 132,580; 99.96 % of word boundaries)
+about 18 times faster (see README, Benchmarks). ``DIGEST_SEGMENTER=jieba``
+selects the Python jieba, which Material's search keeps using either way.
 
 Part-of-speech tags come from jieba's dictionary (the same table
 ``jieba.posseg`` starts from) instead of running ``posseg``, which is about
@@ -11,7 +17,10 @@ get a tag from their shape.
 """
 from __future__ import annotations
 
+import hashlib
 import logging
+import marshal
+import os
 import re
 import warnings
 from functools import lru_cache
@@ -24,6 +33,13 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", category=DeprecationWarning)
     import jieba
 
+try:
+    import rjieba
+except ImportError:  # optional: jieba alone gives the same words, slower
+    rjieba = None
+
+JIEBA_DATA = Path(jieba.__file__).parent
+TABLES_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news-digest"
 DATA = Path(__file__).parent / "data"
 USER_DICT = DATA / "userdict.txt"
 STOP_WORDS = DATA / "stopwords.txt"
@@ -36,18 +52,33 @@ jieba.setLogLevel(logging.WARNING)  # its "Building prefix dict" chatter is not 
 class Segmenter:
     """Cuts Chinese text into words and knows which words carry content."""
 
-    def __init__(self, user_dict: Path = USER_DICT, stop_words: Path = STOP_WORDS):
-        self._tokenizer = jieba.Tokenizer()
-        self._tokenizer.load_userdict(str(user_dict))
+    def __init__(self, user_dict: Path = USER_DICT, stop_words: Path = STOP_WORDS, backend: str | None = None):
+        self.backend = backend or segmenter_backend()
+        if self.backend not in ("rjieba", "jieba"):
+            raise RuntimeError(f"unknown segmenter {self.backend!r} (rjieba or jieba)")
+        if self.backend == "rjieba" and rjieba is None:
+            raise RuntimeError("DIGEST_SEGMENTER=rjieba but rjieba is not installed")
         self.user_dict = user_dict
         self.stop_words = frozenset(read_words(stop_words))
-        self._tags = dict(read_dictionary_tags(Path(self._tokenizer.get_dict_file().name)))
-        self._tags.update(read_dictionary_tags(user_dict))
-        self.idf, self.median_idf = read_idf(Path(jieba.__file__).parent / "analyse" / "idf.txt")
+        self._cutter = None  # loaded on first cut: a build whose pages are all cached never cuts
+        self._tags, self.idf, self.median_idf = load_tables(user_dict)
+        self._content: dict[str, bool] = {}  # is_content per word, asked hundreds of times each
 
     def cut(self, text: str) -> list[str]:
-        """Words of ``text`` in order, punctuation and spaces included."""
-        return self._tokenizer.lcut(text, HMM=True)
+        """Words of ``text`` in order, punctuation and spaces included (HMM for unknown words)."""
+        if self._cutter is None:
+            self._cutter = self._load_cutter()
+        return self._cutter(text)
+
+    def _load_cutter(self):
+        if self.backend == "rjieba":
+            rust = rjieba.Jieba()  # jieba's own dictionary, compiled into jieba-rs
+            for word, freq, tag in read_user_dictionary(self.user_dict):
+                rust.add_word(word, freq, tag)
+            return lambda text: rust.cut(text, True)
+        tokenizer = jieba.Tokenizer()
+        tokenizer.load_userdict(str(self.user_dict))
+        return lambda text: tokenizer.lcut(text, HMM=True)
 
     def tag(self, word: str) -> str:
         """jieba's part-of-speech tag for a word (``x`` for non-words)."""
@@ -62,6 +93,12 @@ class Segmenter:
 
     def is_content(self, word: str) -> bool:
         """Nouns, verbs of substance, names and terms: no stop words, numbers or single characters."""
+        known = self._content.get(word)
+        if known is None:
+            known = self._content[word] = self._is_content(word)
+        return known
+
+    def _is_content(self, word: str) -> bool:
         if len(word) < 2 or word in self.stop_words or not HAN.search(word):
             return False
         if any(ch.isdigit() for ch in word):
@@ -70,6 +107,17 @@ class Segmenter:
 
 
 CONTENT_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j", "i", "an"})
+
+
+def read_user_dictionary(path: Path):
+    """(word, frequency or None, tag or None) per line of a jieba user dictionary."""
+    for line in path.read_text(encoding="utf-8").splitlines():
+        parts = line.split()
+        if not parts or parts[0].startswith("#"):
+            continue
+        freq = int(parts[1]) if len(parts) > 1 and parts[1].isdigit() else None
+        tag = parts[-1] if len(parts) > 1 and not parts[-1].isdigit() else None
+        yield parts[0], freq, tag
 
 
 def read_words(path: Path) -> list[str]:
@@ -101,6 +149,37 @@ def read_idf(path: Path) -> tuple[dict[str, float], float]:
                 idf[word] = float(value)
     values = sorted(idf.values())
     return idf, values[len(values) // 2]
+
+
+def segmenter_backend() -> str:
+    """rjieba when installed, unless DIGEST_SEGMENTER says otherwise."""
+    return os.environ.get("DIGEST_SEGMENTER") or ("rjieba" if rjieba else "jieba")
+
+
+def load_tables(user_dict: Path) -> tuple[dict[str, str], dict[str, float], float]:
+    """Part-of-speech table and IDF prior, read from jieba's files once and kept as a marshal file.
+
+    Parsing jieba's 350,000-line dictionary takes about two seconds, which would
+    dominate a build whose pages all come from the cache.
+    """
+    sources = [JIEBA_DATA / "dict.txt", JIEBA_DATA / "analyse" / "idf.txt", user_dict]
+    stamp = hashlib.sha256(repr([(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources]).encode())
+    store = TABLES_CACHE / f"tables-{stamp.hexdigest()[:16]}.marshal"
+    try:
+        return marshal.loads(store.read_bytes())
+    except (OSError, ValueError, EOFError, TypeError):
+        pass
+    tags = dict(read_dictionary_tags(sources[0]))
+    tags.update(read_dictionary_tags(user_dict))
+    idf, median = read_idf(sources[1])
+    try:
+        store.parent.mkdir(parents=True, exist_ok=True)
+        temporary = store.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(marshal.dumps((tags, idf, median)))
+        temporary.replace(store)
+    except OSError:
+        pass  # no writable cache: parse again next time
+    return tags, idf, median
 
 
 @lru_cache(maxsize=4)

@@ -1,4 +1,5 @@
-from generator.analyze import article_date, extract_figures, extract_keywords, extract_places, summarize, tokenize
+from generator.analyze import (IdfTable, article_date, extract_figures, extract_keywords, extract_places,
+                               keyword_scores, summarize, tokenize)
 from generator.config import DEFAULT_GAZETTEER
 from generator.model import Byline, Draft, PageMeta, Paragraph
 from generator.places import load_gazetteer
@@ -19,7 +20,7 @@ def test_keywords_are_content_words():
     seg = default_segmenter()
     d = draft("临淄区为2718名贫困群众购买特惠保险和商业补充保险。特惠保险覆盖全部贫困群众，商业补充保险减轻医疗负担。")
     tokens = tokenize(d, seg)
-    keywords = extract_keywords(tokens, title_words=set(), segmenter=seg, df={}, n_docs=1)
+    keywords = extract_keywords(keyword_scores(tokens, idf_table=IdfTable(seg, {}, 1)), title_words=set())
     assert "特惠保险" in keywords
     assert all(len(k) > 1 and not any(c.isdigit() for c in k) and k not in seg.stop_words for k in keywords)
 
@@ -55,3 +56,19 @@ def test_date_needs_a_year_and_never_invents_one():
     assert article_date(d, PageMeta(year=2024)).value == "2024-11-13"
     dated = draft("2023年11月13日，会议召开。", dateline="本报淄博讯", date="11月13日")
     assert article_date(dated, PageMeta()).value == "2023-11-13"
+
+
+def test_rjieba_and_jieba_give_the_same_content_words():
+    """The generator cuts with rjieba; it must read the corpus as jieba (and the search) do."""
+    from collections import Counter
+
+    from generator.segment import Segmenter
+    from tests.conftest import SEEDS
+
+    text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
+    words = {}
+    for backend in ("jieba", "rjieba"):
+        segmenter = Segmenter(backend=backend)
+        words[backend] = Counter(w for w in segmenter.cut(text) if segmenter.is_content(w))
+    shared = sum((words["jieba"] & words["rjieba"]).values())
+    assert shared / sum(words["jieba"].values()) >= 0.995

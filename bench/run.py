@@ -1,0 +1,143 @@
+#!/usr/bin/env python3
+"""Where the time and bytes go, side by side with jieba's segmentation floor.
+
+    python bench/run.py 100 1000 [--no-mkdocs] [--jobs N]
+
+For each corpus size N (pages made by bench/corpus.py, fixed seed) it times,
+in separate processes and in the same run:
+
+  floor     jieba.lcut over the corpus text (one process; the unavoidable cost)
+  full      digest generate, empty cache
+  one page  digest generate again after one page changed (warm cache)
+  mkdocs    mkdocs build of the site (empty cache)
+
+and reports seconds, MB/s, articles/s, peak memory (max RSS of the process and
+the workers it waited for), the search index's bytes, and the ratios to the
+floor. Targets are read off this report, not asserted in unit tests: the
+machines are noisy, so only ratios measured side by side mean anything.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from bench.corpus import make_corpus  # noqa: E402
+
+FLOOR = """
+import sys, time, warnings
+from pathlib import Path
+warnings.filterwarnings("ignore")
+import jieba
+jieba.setLogLevel(60)
+jieba.initialize()
+text = "\\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt")))
+start = time.perf_counter()
+jieba.lcut(text)
+print(time.perf_counter() - start)
+"""
+
+
+def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str]:
+    """(seconds, peak MB, stdout) of a command run to completion."""
+    start = time.perf_counter()
+    process = subprocess.Popen(command, cwd=cwd, env=env or os.environ.copy(), stdout=subprocess.PIPE,
+                               stderr=subprocess.PIPE, text=True)
+    _, status, usage = os.wait4(process.pid, 0)
+    seconds = time.perf_counter() - start
+    out, err = process.stdout.read(), process.stderr.read()
+    process.returncode = os.waitstatus_to_exitcode(status)
+    if process.returncode != 0:
+        raise SystemExit(f"{' '.join(command)} failed:\n{err[-2000:]}")
+    return seconds, usage.ru_maxrss / 1024, out
+
+
+def project_for(seeds: Path, where: Path) -> Path:
+    project = where / "project"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    config = config.replace("seeds: seeds", f"seeds: {seeds}\n      cache: ''")
+    config = config.replace("jieba_dict_user: generator/data/userdict.txt",
+                            f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return project
+
+
+def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict:
+    corpus = work / f"corpus-{n_pages}"
+    paths = make_corpus(n_pages, corpus)
+    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    python = sys.executable
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
+    row = {"pages": n_pages, "MB": megabytes}
+
+    _, _, out = timed([python, "-c", FLOOR, str(corpus)])
+    row["floor_s"] = float(out.strip())
+
+    cache, out_dir = work / f"cache-{n_pages}", work / f"out-{n_pages}"
+    generate = [python, "-m", "generator.cli", "generate", "--seeds", str(corpus), "--out", str(out_dir),
+                "--cache", str(cache)] + (["--jobs", str(jobs)] if jobs else [])
+    row["full_s"], row["full_peak_MB"], _ = timed(generate, env=env)
+    export = json.loads((out_dir / "data" / "articles.json").read_text(encoding="utf-8"))
+    row["articles"] = len(export["articles"])
+
+    changed = paths[len(paths) // 2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
+    row["one_page_s"], row["one_page_peak_MB"], _ = timed(generate, env=env)
+
+    if mkdocs:
+        project = project_for(corpus, work / f"mk-{n_pages}")
+        site = work / f"site-{n_pages}"
+        row["mkdocs_s"], row["mkdocs_peak_MB"], _ = timed(
+            [python, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=project, env=env)
+        row["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
+        row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
+    return row
+
+
+def report(rows: list[dict]) -> str:
+    lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
+             "(% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
+        mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
+        index = (f"{r['search_index_bytes'] / 1e6:.1f} MB ({r['search_index_bytes'] / 1e3 / r['articles']:.1f})"
+                 if "search_index_bytes" in r else "—")
+        lines.append(
+            f"| {r['pages']} | {r['MB']:.1f} | {r['articles']} | {r['floor_s']:.1f} ({r['MB'] / r['floor_s']:.2f}) "
+            f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {r['articles'] / r['full_s']:.0f}/s) "
+            f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
+            f"| {mk} | {mk_peak} | {index} |")
+    return "\n".join(lines)
+
+
+def main(argv=None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("sizes", type=int, nargs="+", help="corpus sizes in pages")
+    parser.add_argument("--no-mkdocs", action="store_true", help="skip mkdocs build")
+    parser.add_argument("--jobs", type=int, help="digest generate --jobs")
+    parser.add_argument("--json", type=Path, help="also write the rows as JSON")
+    args = parser.parse_args(argv)
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
+        for n in args.sizes:
+            rows.append(measure(n, Path(tmp), mkdocs=not args.no_mkdocs, jobs=args.jobs))
+            print(json.dumps(rows[-1]), file=sys.stderr)
+    print(report(rows))
+    if args.json:
+        args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,142 @@
+"""The per-page work — read, split, fold, segment — cached and spread over the cores.
+
+Everything a page yields before the corpus is looked at as a whole depends
+only on the page's bytes, its file name, the code and the dictionaries. That
+work is kept in a cache folder (one file per page, keyed by a hash of all
+four), so an unchanged page is neither split nor segmented again, and pages
+not in the cache are processed in parallel when there are enough of them to
+pay for starting the workers. What depends on the whole corpus (keyword
+weights, themes, related articles, the rendered site) is computed afresh on
+every build: it is cheap beside segmentation.
+
+The cache holds pickles the generator wrote itself; delete the folder at any
+time (`digest generate --no-cache` ignores it).
+"""
+from __future__ import annotations
+
+import functools
+import hashlib
+import os
+import pickle
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from pathlib import Path
+
+from . import analyze, ingest, normalize, split
+from .model import Draft, Dropped, Page
+from .segment import STOP_WORDS, USER_DICT, default_segmenter, segmenter_backend
+
+PARALLEL_MIN_PAGES = 16  # below this, starting worker processes costs more than it saves
+CACHE_FORMAT = 1
+
+
+@dataclass(frozen=True)
+class PageWork:
+    """A page's articles and leftovers, with each draft's folded view and content words."""
+
+    page: Page | None
+    drafts: tuple[Draft, ...] = ()
+    dropped: tuple[Dropped, ...] = ()
+    views: tuple[Draft, ...] = ()
+    tokens: tuple[tuple[str, ...], ...] = ()
+    problem: str | None = None  # why the page could not be read
+
+
+@functools.lru_cache(maxsize=1)
+def code_version() -> str:
+    """A hash of the generator's code and the data the per-page work reads."""
+    package = Path(__file__).parent
+    digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
+    for path in sorted(package.glob("*.py")) + [USER_DICT, STOP_WORDS]:
+        digest.update(path.name.encode())
+        digest.update(path.read_bytes())
+    digest.update(segmenter_backend().encode())
+    return digest.hexdigest()
+
+
+def process_page(path: Path) -> PageWork:
+    """Read, split, fold and segment one page (never raises for a bad page)."""
+    try:
+        page = ingest.read_page(path)
+    except ingest.PageError as err:
+        return PageWork(None, problem=str(err))
+    except OSError as err:
+        return PageWork(None, problem=f"{path.name}: {err.strerror}")
+    drafts, dropped = split.split_page(page)
+    return PageWork(page, tuple(drafts), tuple(dropped), *segment_drafts(drafts))
+
+
+def segment_drafts(drafts) -> tuple[tuple[Draft, ...], tuple[tuple[str, ...], ...]]:
+    segmenter = default_segmenter()
+    views = tuple(normalize.fold_draft(d) for d in drafts)
+    return views, tuple(analyze.tokenize(v, segmenter) for v in views)
+
+
+class PageCache:
+    """One pickle per page under ``folder``; ``None`` disables caching."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+
+    def key(self, path: Path, data: bytes) -> str:
+        digest = hashlib.sha256(code_version().encode())
+        digest.update(path.name.encode("utf-8") + b"\0" + data)
+        return digest.hexdigest()
+
+    def load(self, key: str) -> PageWork | None:
+        if self.folder is None:
+            return None
+        try:
+            with open(self.folder / key[:2] / key, "rb") as handle:
+                return pickle.load(handle)
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+            return None  # missing or from another version: do the work again
+
+    def store(self, key: str, work: PageWork) -> None:
+        if self.folder is None or work.page is None:
+            return
+        target = self.folder / key[:2] / key
+        try:
+            target.parent.mkdir(parents=True, exist_ok=True)
+            temporary = target.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(target)  # atomic: a reader never sees half a file
+        except OSError:
+            pass  # a read-only or full disk slows the next build, it does not break this one
+
+
+def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = None, progress=None) -> list[PageWork]:
+    """PageWork for every path, in the given order: from the cache, else computed (in parallel)."""
+    results: list[PageWork | None] = [None] * len(paths)
+    todo: list[tuple[int, Path, str | None]] = []
+    for i, path in enumerate(paths):
+        try:
+            key = cache.key(path, path.read_bytes())
+        except OSError:
+            key = None
+        cached = cache.load(key) if key else None
+        if cached is not None:
+            results[i] = cached
+            if progress:
+                progress(path.name)
+        else:
+            todo.append((i, path, key))
+    workers = (os.cpu_count() or 1) if workers is None else workers
+    if len(todo) >= PARALLEL_MIN_PAGES and workers > 1:
+        default_segmenter()  # load the dictionary once; forked workers share it
+        with ProcessPoolExecutor(max_workers=workers) as pool:
+            computed = pool.map(process_page, [p for _, p, _ in todo], chunksize=4)
+            for (i, path, key), work in zip(todo, computed):
+                results[i] = work
+                if key:
+                    cache.store(key, work)
+                if progress:
+                    progress(path.name)
+    else:
+        for i, path, key in todo:
+            results[i] = work = process_page(path)
+            if key:
+                cache.store(key, work)
+            if progress:
+                progress(path.name)
+    return results  # type: ignore[return-value]

@@ -1,0 +1,57 @@
+"""The per-page cache and the parallel page work give exactly what a plain build gives."""
+import shutil
+
+from generator import pagework
+from generator.config import Settings
+from generator.pipeline import build
+from generator.render import render_site
+from tests.conftest import SEEDS
+
+
+def copy_seeds(tmp_path):
+    folder = tmp_path / "seeds"
+    shutil.copytree(SEEDS, folder)
+    return folder
+
+
+def test_cached_build_is_identical_and_skips_unchanged_pages(tmp_path, monkeypatch, seed_files):
+    seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
+    settings = Settings(seeds=seeds, cache_dir=cache, workers=1)
+    assert render_site(build(settings)[0]) == seed_files
+    assert len(list(cache.rglob("*"))) > 5
+
+    worked = []
+    real = pagework.process_page
+    monkeypatch.setattr(pagework, "process_page", lambda path: worked.append(path.name) or real(path))
+    assert render_site(build(settings)[0]) == seed_files
+    assert worked == []  # nothing was split or segmented again
+
+    changed = sorted(seeds.glob("*.txt"))[1]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n补记一行。\n", encoding="utf-8")
+    build(settings)
+    assert worked == [changed.name]
+
+
+def test_a_new_code_version_ignores_the_old_cache(tmp_path, monkeypatch):
+    seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
+    build(Settings(seeds=seeds, cache_dir=cache, workers=1))
+    monkeypatch.setattr(pagework, "code_version", lambda: "another version")
+    worked = []
+    real = pagework.process_page
+    monkeypatch.setattr(pagework, "process_page", lambda path: worked.append(path.name) or real(path))
+    build(Settings(seeds=seeds, cache_dir=cache, workers=1))
+    assert len(worked) == len(list(seeds.glob("*.txt")))
+
+
+def test_a_corrupt_cache_file_is_recomputed(tmp_path, seed_files):
+    seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
+    build(Settings(seeds=seeds, cache_dir=cache, workers=1))
+    for entry in cache.rglob("*"):
+        if entry.is_file():
+            entry.write_bytes(b"not a pickle")
+    assert render_site(build(Settings(seeds=seeds, cache_dir=cache, workers=1))[0]) == seed_files
+
+
+def test_parallel_page_work_matches_serial(tmp_path, monkeypatch, seed_files):
+    monkeypatch.setattr(pagework, "PARALLEL_MIN_PAGES", 2)
+    assert render_site(build(Settings(seeds=copy_seeds(tmp_path), workers=2))[0]) == seed_files
