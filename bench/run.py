@@ -100,24 +100,57 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         row["mkdocs_s"], row["mkdocs_peak_MB"], _ = timed(
             [python, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=project, env=env)
         row["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
+        row["pagefind_bytes"] = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) \
+            if (site / "pagefind").exists() else 0
         row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
+        row.update(first_result(site))
     return row
+
+
+def first_result(site: Path, query: str = "退役军人") -> dict:
+    """Bytes the browser fetched, and ms, from opening the home page to the first search result."""
+    from tests.browser import SearchBox, chromium, chromium_missing, serve
+
+    if chromium_missing():
+        return {}
+    fetched = []
+    with serve(site) as base_url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844})
+        page.on("requestfinished", lambda request: fetched.append(request))
+        start = time.perf_counter()
+        page.goto(base_url)
+        box = SearchBox(page, base_url)
+        box.open()
+        answer = box.ask(query, settle_ms=200, timeout_s=120)
+        elapsed = time.perf_counter() - start
+        total = 0
+        for request in fetched:
+            try:
+                total += request.sizes()["responseBodySize"]
+            except Exception:  # a request the browser dropped: nothing was downloaded
+                pass
+    return {"first_result_bytes": total, "first_result_s": elapsed, "first_result_found": bool(answer.results)}
 
 
 def report(rows: list[dict]) -> str:
     lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
-             "(% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "(% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
+             "downloaded before the first result (phone) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
         index = (f"{r['search_index_bytes'] / 1e6:.1f} MB ({r['search_index_bytes'] / 1e3 / r['articles']:.1f})"
                  if "search_index_bytes" in r else "—")
+        if r.get("pagefind_bytes"):
+            index += f"; Pagefind {r['pagefind_bytes'] / 1e6:.1f} MB in chunks"
+        first = (f"{r['first_result_bytes'] / 1e6:.2f} MB, {r['first_result_s']:.1f} s"
+                 if "first_result_bytes" in r else "—")
         lines.append(
             f"| {r['pages']} | {r['MB']:.1f} | {r['articles']} | {r['floor_s']:.1f} ({r['MB'] / r['floor_s']:.2f}) "
             f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {r['articles'] / r['full_s']:.0f}/s) "
             f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
-            f"| {mk} | {mk_peak} | {index} |")
+            f"| {mk} | {mk_peak} | {index} | {first} |")
     return "\n".join(lines)
 
 

@@ -7,6 +7,9 @@ tells ``mkdocs serve`` to watch the seeds folder and the theme file.
 """
 from __future__ import annotations
 
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 from mkdocs.config import base
@@ -27,6 +30,10 @@ class DigestConfig(base.Config):
     themes = c.Optional(c.Type(str))
     nav = c.Type(bool, default=True)  # build the navigation from the theme file
     cache = c.Type(str, default=".digest-cache")  # per-page work kept between builds; "" for none
+    # Search backend: "material" (lunr, one index file), "pagefind" (chunked index fetched per
+    # query), or "auto": Pagefind from `pagefind_from` articles on (DIGEST_SEARCH overrides).
+    search = c.Choice(("auto", "material", "pagefind"), default="auto")
+    pagefind_from = c.Type(int, default=1500)
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -61,14 +68,36 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             raise PluginError(f"digest: {err}") from None
         for warning in report.warnings:
             log.warning(warning)
-        for path, text in sorted(render_site(digest, site_name=config.site_name,
-                                             site_url=config.site_url or "").items()):
+        self.search = self.search_backend(len(digest.articles))
+        config.extra["digest_search"] = self.search  # read by docs/overrides/main.html
+        for path, text in sorted(render_site(digest, site_name=config.site_name, site_url=config.site_url or "",
+                                             search=self.search).items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
             inclusion = InclusionLevel.NOT_IN_NAV if path.startswith("articles/") else InclusionLevel.UNDEFINED
             files.append(File.generated(config, path, content=text, inclusion=inclusion))
         log.info(f"{len(report.pages)} pages → {len(digest.articles)} articles")
         return files
+
+    def search_backend(self, n_articles: int) -> str:
+        chosen = os.environ.get("DIGEST_SEARCH") or self.config.search
+        if chosen == "auto":
+            chosen = "pagefind" if n_articles >= self.config.pagefind_from else "material"
+        if chosen not in ("material", "pagefind"):
+            raise PluginError(f"digest: DIGEST_SEARCH={chosen!r}; expected material or pagefind")
+        return chosen
+
+    def on_post_build(self, config):
+        if getattr(self, "search", "material") != "pagefind":
+            return
+        # Index the article pages only, their content only (not navigation), in chunks.
+        command = [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--root-selector", "article",
+                   "--glob", "articles/**/*.html", "--exclude-selectors", ".headerlink", "--quiet"]
+        result = subprocess.run(command, capture_output=True, text=True)
+        if result.returncode != 0:
+            reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
+            raise PluginError(f"digest: pagefind failed: {reason[0]}")
+        log.info("search: Pagefind index written to pagefind/")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.settings.seeds))

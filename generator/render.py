@@ -50,21 +50,26 @@ def environment() -> Environment:
     return env
 
 
-def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "") -> dict[str, str]:
-    """Every generated file of the site, by its path relative to the docs folder."""
+def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
+                search: str = "material") -> dict[str, str]:
+    """Every generated file of the site, by its path relative to the docs folder.
+
+    ``search="pagefind"`` leaves the pages out of Material's search index
+    (Pagefind indexes the built HTML instead; see mkdocs_plugin).
+    """
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
     files: dict[str, str] = {}
     for a in digest.articles:
         files[f"articles/{a.slug}.md"] = env.get_template("article.md.j2").render(
-            a=article_view(a, digest), related=[related_view(r, by_id) for r in a.related])
+            a=article_view(a, digest), related=[related_view(r, by_id) for r in a.related], search=search)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
         files[f"themes/{theme.key}.md"] = env.get_template("theme.md.j2").render(
             theme=theme, overview=theme_overview(members, theme.key),
-            articles=[article_view(a, digest) for a in members])
+            articles=[article_view(a, digest) for a in members], search=search)
     place_index = link.by_place(list(articles))
     files["places.md"] = env.get_template("places.md.j2").render(places=places_view(place_index))
     files["timeline.md"] = env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))

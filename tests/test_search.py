@@ -83,3 +83,36 @@ def test_search_works_on_a_phone(built_site, export):
         answer = box.ask("吕晓东")
         wanted = next(a["url"] for a in export["articles"] if "吕晓东" in "".join(a["paragraphs"]))
         assert rank_of(answer, QueryCase("吕晓东", (wanted,), "person")) == 1
+
+
+@pytest.fixture(scope="module")
+def pagefind_site(tmp_path_factory):
+    """The seed site with the archive-scale search (Pagefind), as a large digest gets it."""
+    import os
+    import subprocess
+    import sys
+
+    out = tmp_path_factory.mktemp("pagefind-site")
+    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DIGEST_SEARCH="pagefind")
+    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
+                            cwd=ROOT, env=env, capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr[-3000:]
+    return out
+
+
+def test_pagefind_site_leaves_material_index_empty_and_writes_chunks(pagefind_site):
+    index = json.loads((pagefind_site / "search" / "search_index.json").read_text(encoding="utf-8"))
+    assert not any(doc["location"].startswith("articles/") for doc in index["docs"])
+    entry = json.loads((pagefind_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
+    assert entry["languages"]["zh"]["page_count"] == len(
+        json.loads((pagefind_site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"])
+
+
+def test_pagefind_search_meets_the_same_bars(pagefind_site, cases):
+    require_chromium()
+    answers = run_queries(pagefind_site, cases)
+    summary = summarize(cases, answers)
+    print(f"\npagefind search: MRR={summary['mrr']:.3f} first={summary['first']:.3f} top3={summary['top3']:.3f}")
+    assert summary["first"] >= 0.9, summary["misses"]
+    assert summary["top3"] == 1.0, summary["misses"]
+    assert summary["stray"] == []
