@@ -18,7 +18,7 @@ from functools import lru_cache
 
 from pypinyin import lazy_pinyin
 
-from .model import Article, Related
+from .model import Article, Draft, Related
 
 RELATED_MAX = 5
 PLACE_BONUS = 0.05
@@ -35,6 +35,17 @@ def article_id(file: str, title: str, occurrence: int) -> str:
     """
     key = f"{file}\n{normalise_title(title)}\n{occurrence}"
     return hashlib.sha1(key.encode("utf-8")).hexdigest()[:10]
+
+
+def stable_ids(drafts: list[Draft]) -> list[str]:
+    """An id per draft from its page and headline; repeated headlines are numbered."""
+    seen: dict[tuple[str, str], int] = {}
+    ids = []
+    for d in drafts:
+        key = (d.file, normalise_title(d.title))
+        seen[key] = seen.get(key, 0) + 1
+        ids.append(article_id(d.file, d.title, seen[key]))
+    return ids
 
 
 def normalise_title(title: str) -> str:
@@ -120,8 +131,9 @@ def sparse_rows(rows: list[dict], columns: dict, dtype):
 
 def score_pair(a: Article, b: Article, ua: dict[str, float], ub: dict[str, float]) -> Related:
     small, large = (ua, ub) if len(ua) <= len(ub) else (ub, ua)
-    shared = sorted((w for w in small if w in large), key=lambda w: (-ua[w] * ub[w], w))
-    cosine = sum(ua[w] * ub[w] for w in shared)
+    common = [w for w in small if w in large]
+    cosine = sum(ua[w] * ub[w] for w in common)
+    shared = sorted(common, key=lambda w: (-ua[w] * ub[w], w))[:4]  # the reason names the top four
     b_places = set(b.analysis.places)
     places = [p.name for p in a.analysis.places if p in b_places]
     themes = [t for t in a.theme_keys if t != "other" and t in b.theme_keys]

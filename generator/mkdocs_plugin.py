@@ -33,7 +33,7 @@ class DigestConfig(base.Config):
     # Search backend: "material" (lunr, one index file), "pagefind" (chunked index fetched per
     # query), or "auto": Pagefind from `pagefind_from` articles on (DIGEST_SEARCH overrides).
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
-    pagefind_from = c.Type(int, default=1500)
+    pagefind_from = c.Type(int, default=400)  # ≈ 5 MB of Material index at ~13 KB per article
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):

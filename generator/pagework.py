@@ -22,12 +22,12 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analyze, ingest, normalize, split
+from . import analyze, ingest, link, normalize, split
 from .model import Draft, Dropped, Page
 from .segment import STOP_WORDS, USER_DICT, default_segmenter, segmenter_backend
 
 PARALLEL_MIN_PAGES = 16  # below this, starting worker processes costs more than it saves
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 @dataclass(frozen=True)
@@ -39,6 +39,8 @@ class PageWork:
     dropped: tuple[Dropped, ...] = ()
     views: tuple[Draft, ...] = ()
     tokens: tuple[tuple[str, ...], ...] = ()
+    ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
+    slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
     problem: str | None = None  # why the page could not be read
 
 
@@ -63,7 +65,9 @@ def process_page(path: Path) -> PageWork:
     except OSError as err:
         return PageWork(None, problem=f"{path.name}: {err.strerror}")
     drafts, dropped = split.split_page(page)
-    return PageWork(page, tuple(drafts), tuple(dropped), *segment_drafts(drafts))
+    ids = tuple(link.stable_ids(drafts))
+    slugs = tuple(link.slug(d.title, i) for d, i in zip(drafts, ids))
+    return PageWork(page, tuple(drafts), tuple(dropped), *segment_drafts(drafts), ids=ids, slugs=slugs)
 
 
 def segment_drafts(drafts) -> tuple[tuple[Draft, ...], tuple[tuple[str, ...], ...]]:

@@ -11,7 +11,7 @@ from typing import Callable
 
 from . import analyze, classify, corrections, ingest, link, normalize, pagework
 from .config import Settings, load_themes
-from .model import Article, Digest, Draft, Page
+from .model import Article, Digest, Page
 from .places import load_gazetteer
 from .segment import default_segmenter
 
@@ -43,7 +43,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
     found = [(d, w.page, v, t) for w in works if w.page for d, v, t in zip(w.drafts, w.views, w.tokens)]
     dropped = [x for w in works for x in w.dropped]
-    ids = stable_ids([d for d, _, _, _ in found])
+    ids = [i for w in works if w.page for i in w.ids]
+    slugs = dict(zip(ids, (s for w in works if w.page for s in w.slugs)))
     problems = corrections.check_ids(editor, set(ids))
     segmented = {i: (d, v, t) for i, (d, _, v, t) in zip(ids, found)}
     items = corrections.merge_drafts([(i, d, p) for i, (d, p, _, _) in zip(ids, found)], editor)
@@ -66,7 +67,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
         analysis = as_written.analysis(analyze.analyze(view, words, scores=scores, gazetteer=gazetteer,
                                                        meta=page.meta))
         themes = as_written.themes(classify.classify(view, theme_config))
-        article = Article(article_id, link.slug(draft.title, article_id), draft, analysis, themes, meta=page.meta)
+        article = Article(article_id, slugs[article_id], draft, analysis, themes, meta=page.meta)
         correction = editor.get(article_id)
         article, issues = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
         problems += issues
@@ -101,17 +102,6 @@ def read_pages(settings: Settings, progress: Callable[[str], None] | None):
     warnings = tuple(f"{problem}; page skipped" for problem in problems) + tuple(
         w for p in pages for w in p.warnings) + tuple(f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
     return works, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
-
-
-def stable_ids(drafts: list[Draft]) -> list[str]:
-    """An id per draft from its page and headline; repeated headlines are numbered."""
-    seen: dict[tuple[str, str], int] = {}
-    ids = []
-    for d in drafts:
-        key = (d.file, link.normalise_title(d.title))
-        seen[key] = seen.get(key, 0) + 1
-        ids.append(link.article_id(d.file, d.title, seen[key]))
-    return ids
 
 
 def check_unique_urls(articles: list[Article]) -> None:

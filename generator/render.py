@@ -26,12 +26,20 @@ FEED_PATH = "feed.xml"
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
 LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 LINE_START_MARK = re.compile(r"^(\s*)([-+=])")
+MARKUP_CHARS = re.compile(r"[\\`*_{}\[\]()#|~!&<>\d+=-]")  # anything md() might have to escape
 
 
 def md(text: str | None) -> str:
     """Text shown literally by Markdown: HTML escaped, Markdown syntax backslash-escaped."""
     if not text:
         return ""
+    return _md(text)
+
+
+@functools.lru_cache(maxsize=262144)  # headlines, places and names recur on many pages
+def _md(text: str) -> str:
+    if not MARKUP_CHARS.search(text):
+        return text  # most Chinese text has nothing to escape
     text = INLINE_SPECIAL.sub(r"\\\1", html.escape(text, quote=False))
     text = LINE_START_NUMBER.sub(r"\1\\\2", text)
     return LINE_START_MARK.sub(r"\1\\\2", text)
@@ -61,15 +69,16 @@ def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", 
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
     files: dict[str, str] = {}
+    views = {a.id: article_view(a, digest) for a in digest.articles}  # each article is shown on several pages
     for a in digest.articles:
         files[f"articles/{a.slug}.md"] = env.get_template("article.md.j2").render(
-            a=article_view(a, digest), related=[related_view(r, by_id) for r in a.related], search=search)
+            a=views[a.id], related=[related_view(r, by_id) for r in a.related], search=search)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
         files[f"themes/{theme.key}.md"] = env.get_template("theme.md.j2").render(
             theme=theme, overview=theme_overview(members, theme.key),
-            articles=[article_view(a, digest) for a in members], search=search)
+            articles=[views[a.id] for a in members], search=search)
     place_index = link.by_place(list(articles))
     files["places.md"] = env.get_template("places.md.j2").render(places=places_view(place_index))
     files["timeline.md"] = env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))
