@@ -21,7 +21,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import shutil
 import subprocess
 import sys
 import tempfile
@@ -32,6 +31,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import make_corpus  # noqa: E402
+from tests.project import make_project  # noqa: E402
 
 FLOOR = """
 import sys, time, warnings
@@ -61,17 +61,6 @@ def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tupl
     return seconds, usage.ru_maxrss / 1024, out
 
 
-def project_for(seeds: Path, where: Path) -> Path:
-    project = where / "project"
-    shutil.copytree(ROOT / "docs", project / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("seeds: seeds", f"seeds: {seeds}\n      cache: ''")
-    config = config.replace("jieba_dict_user: generator/data/userdict.txt",
-                            f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return project
-
-
 def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict:
     corpus = work / f"corpus-{n_pages}"
     paths = make_corpus(n_pages, corpus)
@@ -95,7 +84,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     row["one_page_s"], row["one_page_peak_MB"], _ = timed(generate, env=env)
 
     if mkdocs:
-        project = project_for(corpus, work / f"mk-{n_pages}")
+        project = make_project(corpus, work / f"mk-{n_pages}", cache="")
         site = work / f"site-{n_pages}"
         row["mkdocs_s"], row["mkdocs_peak_MB"], _ = timed(
             [python, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=project, env=env)

@@ -9,6 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from tests.project import make_project  # noqa: F401  (used by the tests)
+
 from generator.config import Settings
 from generator.ingest import parse_page
 from generator.pipeline import build
@@ -67,16 +69,3 @@ def require_chromium():
     if reason:
         pytest.skip(reason)
 
-
-def make_project(seeds: Path, where: Path) -> Path:
-    """A copy of this MkDocs project that builds from another seeds folder."""
-    import shutil
-
-    project = where / "project"
-    shutil.copytree(ROOT / "docs", project / "docs")
-    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    config = config.replace("seeds: seeds", f"seeds: {seeds}")
-    config = config.replace("jieba_dict_user: generator/data/userdict.txt",
-                            f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
-    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
-    return project

@@ -1,9 +1,8 @@
-import json
 import xml.dom.minidom
 
 import markdown
 
-from generator.render import EXPORT_PATH, FEED_PATH, md, render_site
+from generator.render import FEED_PATH, md, render_site
 
 REQUIRED = {"id", "url", "title", "kicker", "subtitle", "byline", "date", "places", "themes", "summary",
             "keywords", "figures", "related", "source", "captions", "paragraphs"}

@@ -1,0 +1,23 @@
+"""A copy of this MkDocs project that builds from another seeds folder (tests and benchmarks)."""
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def make_project(seeds: Path, where: Path, *, cache: str | None = None) -> Path:
+    """mkdocs.yml and docs/ copied under ``where``, reading pages from ``seeds``.
+
+    ``cache`` sets the digest plugin's cache folder ("" for none); None keeps the default.
+    """
+    project = where / "project"
+    shutil.copytree(ROOT / "docs", project / "docs")
+    config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
+    options = f"seeds: {seeds}" + (f"\n      cache: '{cache}'" if cache is not None else "")
+    config = config.replace("seeds: seeds", options)
+    config = config.replace("jieba_dict_user: generator/data/userdict.txt",
+                            f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
+    (project / "mkdocs.yml").write_text(config, encoding="utf-8")
+    return project
