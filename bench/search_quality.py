@@ -13,8 +13,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -23,12 +21,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import load_query_set, rank_of, run_queries, summarize  # noqa: E402
+from tests.project import mkdocs_build  # noqa: E402
 
 
 def build_site(out: Path) -> None:
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-q", "-d", str(out)],
-                   cwd=ROOT, env=env, check=True)
+    result = mkdocs_build(out)
+    if result.returncode != 0:
+        raise SystemExit(result.stderr[-2000:])
 
 
 def index_bytes_per_article(site: Path) -> tuple[int, float]:

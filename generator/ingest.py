@@ -34,24 +34,28 @@ class PageError(Exception):
     """A page that cannot be used; str() is a one-line reason naming the file."""
 
 
-EDITOR_FILES = {"corrections.yml"}  # read by the pipeline, not pages
+def list_pages(seeds: Path, editor_files: frozenset[str] = frozenset()) -> tuple[list[Path], list[Path]]:
+    """The page files in ``seeds`` (sorted by name) and the other files ignored.
 
-
-def list_pages(seeds: Path) -> tuple[list[Path], list[Path]]:
-    """The page files in ``seeds`` (sorted by name) and the other files ignored."""
+    ``editor_files`` (e.g. corrections.yml) are read elsewhere: neither pages nor ignored.
+    """
     if not seeds.is_dir():
         raise PageError(f"{seeds}: seeds folder not found")
     entries = sorted(p for p in seeds.iterdir() if p.is_file() and not p.name.startswith("."))
     pages = [p for p in entries if p.suffix.lower() == PAGE_SUFFIX]
-    ignored = [p for p in entries if p.suffix.lower() != PAGE_SUFFIX and p.name not in EDITOR_FILES]
+    ignored = [p for p in entries if p.suffix.lower() != PAGE_SUFFIX and p.name not in editor_files]
     return pages, ignored
 
 
 def read_page(path: Path) -> Page:
     """Decode one page file into a :class:`Page`; raise PageError if unusable."""
-    data = path.read_bytes()
-    text, encoding, warnings = decode(data, path.name)
-    return parse_page(path.name, text, encoding=encoding, warnings=warnings)
+    return page_from_bytes(path.name, path.read_bytes())
+
+
+def page_from_bytes(name: str, data: bytes) -> Page:
+    """A page from a file's name and bytes (already read, e.g. to key a cache)."""
+    text, encoding, warnings = decode(data, name)
+    return parse_page(name, text, encoding=encoding, warnings=warnings)
 
 
 def parse_page(name: str, text: str, *, encoding: str = "utf-8", warnings: tuple[str, ...] = ()) -> Page:

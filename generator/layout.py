@@ -8,7 +8,6 @@ newspaper layout (bylines, datelines, photo markers, advertising).
 from __future__ import annotations
 
 import re
-import unicodedata
 from dataclasses import dataclass
 
 from .normalize import fold
@@ -23,7 +22,6 @@ DANGLING = set("的和与及或在对把被将从向以并而跟同给让使就�
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 # A dateline opens the lead: 本报淄博讯 / 本报讯 / 大众日报济南讯 / 新华社北京电.
-DATELINE = re.compile(r"^(?:本报|大众日报|新华社|人民网|中新社|新华网)?\s*(?P<place>[\u4e00-\u9fff]{0,6})\s*(?:讯|电)\s*")
 DATELINE_STRICT = re.compile(r"^(?:本报[\u4e00-\u9fff]{0,6}讯|[\u4e00-\u9fff]{2,6}(?:日报|晚报|新华社)[\u4e00-\u9fff]{0,6}[讯电]|新华社[\u4e00-\u9fff]{2,6}电)")
 MONTH_DAY = re.compile(r"^\s*(?P<md>\d{1,2}月\d{1,2}日)")
 BYLINE_MARK = "□■"
@@ -182,11 +180,6 @@ def _parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name):
             target.append(name)
     return tuple(reporters), tuple(correspondents)
-
-
-def width_fold(text: str) -> str:
-    """Full-width letters and digits to half-width, for matching only."""
-    return unicodedata.normalize("NFKC", text)
 
 
 @dataclass(frozen=True)

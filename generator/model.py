@@ -7,7 +7,6 @@ Everything is frozen: a stage returns new values, it never edits its input.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Iterable
 
 
 @dataclass(frozen=True)
@@ -210,8 +209,3 @@ class Digest:
     def theme(self, key: str) -> Theme:
         return next(t for t in self.themes if t.key == key)
 
-
-def span(numbers: Iterable[int]) -> tuple[int, int]:
-    """First and last of some line numbers."""
-    numbers = list(numbers)
-    return (min(numbers), max(numbers))

@@ -56,14 +56,20 @@ def code_version() -> str:
     return digest.hexdigest()
 
 
-def process_page(path: Path) -> PageWork:
-    """Read, split, fold and segment one page (never raises for a bad page)."""
+@dataclass(frozen=True)
+class PageSource:
+    """A page file's name and bytes, read once: they key the cache and are the page."""
+
+    name: str
+    data: bytes
+
+
+def process_page(source: PageSource) -> PageWork:
+    """Decode, split, fold and segment one page (never raises for a bad page)."""
     try:
-        page = ingest.read_page(path)
+        page = ingest.page_from_bytes(source.name, source.data)
     except ingest.PageError as err:
         return PageWork(None, problem=str(err))
-    except OSError as err:
-        return PageWork(None, problem=f"{path.name}: {err.strerror}")
     drafts, dropped = split.split_page(page)
     ids = tuple(link.stable_ids(drafts))
     slugs = tuple(link.slug(d.title, i) for d, i in zip(drafts, ids))
@@ -82,9 +88,9 @@ class PageCache:
     def __init__(self, folder: Path | None):
         self.folder = folder
 
-    def key(self, path: Path, data: bytes) -> str:
+    def key(self, source: PageSource) -> str:
         digest = hashlib.sha256(code_version().encode())
-        digest.update(path.name.encode("utf-8") + b"\0" + data)
+        digest.update(source.name.encode("utf-8") + b"\0" + source.data)
         return digest.hexdigest()
 
     def load(self, key: str) -> PageWork | None:
@@ -112,35 +118,35 @@ class PageCache:
 def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = None, progress=None) -> list[PageWork]:
     """PageWork for every path, in the given order: from the cache, else computed (in parallel)."""
     results: list[PageWork | None] = [None] * len(paths)
-    todo: list[tuple[int, Path, str | None]] = []
+    todo: list[tuple[int, PageSource, str]] = []
     for i, path in enumerate(paths):
         try:
-            key = cache.key(path, path.read_bytes())
-        except OSError:
-            key = None
-        cached = cache.load(key) if key else None
+            source = PageSource(path.name, path.read_bytes())
+        except OSError as err:
+            results[i] = PageWork(None, problem=f"{path.name}: {err.strerror}")
+            continue
+        key = cache.key(source)
+        cached = cache.load(key)
         if cached is not None:
             results[i] = cached
             if progress:
                 progress(path.name)
         else:
-            todo.append((i, path, key))
+            todo.append((i, source, key))
     workers = (os.cpu_count() or 1) if workers is None else workers
     if len(todo) >= PARALLEL_MIN_PAGES and workers > 1:
         default_segmenter()  # load the dictionary once; forked workers share it
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            computed = pool.map(process_page, [p for _, p, _ in todo], chunksize=4)
-            for (i, path, key), work in zip(todo, computed):
+            computed = pool.map(process_page, [source for _, source, _ in todo], chunksize=4)
+            for (i, source, key), work in zip(todo, computed):
                 results[i] = work
-                if key:
-                    cache.store(key, work)
-                if progress:
-                    progress(path.name)
-    else:
-        for i, path, key in todo:
-            results[i] = work = process_page(path)
-            if key:
                 cache.store(key, work)
+                if progress:
+                    progress(source.name)
+    else:
+        for i, source, key in todo:
+            results[i] = work = process_page(source)
+            cache.store(key, work)
             if progress:
-                progress(path.name)
+                progress(source.name)
     return results  # type: ignore[return-value]

@@ -87,7 +87,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None) 
 def read_pages(settings: Settings, progress: Callable[[str], None] | None):
     """Every page's work (cached, parallel) and the report of what could not be read."""
     try:
-        paths, ignored = ingest.list_pages(settings.seeds)
+        paths, ignored = ingest.list_pages(settings.seeds, frozenset({corrections.FILE_NAME}))
     except ingest.PageError as err:
         raise BuildError(str(err)) from None
     cache = pagework.PageCache(settings.cache_dir)

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import subprocess
 import sys
 import tempfile
 from pathlib import Path
@@ -22,6 +20,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import chromium, serve  # noqa: E402
+from tests.project import mkdocs_build  # noqa: E402
 
 WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 
@@ -45,8 +44,9 @@ def main(argv=None) -> int:
     with tempfile.TemporaryDirectory() as tmp:
         site = args.site or Path(tmp) / "site"
         if not args.site:
-            subprocess.run([sys.executable, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=ROOT,
-                           env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), check=True)
+            result = mkdocs_build(site)
+            if result.returncode != 0:
+                raise SystemExit(result.stderr[-2000:])
         with serve(site) as base_url, chromium() as browser:
             for width_name, (width, height) in WIDTHS.items():
                 page = browser.new_page(viewport={"width": width, "height": height})

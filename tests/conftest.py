@@ -3,13 +3,11 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 
 import pytest
 
-from tests.project import make_project  # noqa: F401  (used by the tests)
+from tests.project import mkdocs_build
 
 from generator.config import Settings
 from generator.ingest import parse_page
@@ -51,9 +49,7 @@ def seed_export(seed_files) -> dict:
 def built_site(tmp_path_factory) -> Path:
     """The seed site as `mkdocs build --strict` makes it (built once per test run)."""
     out = tmp_path_factory.mktemp("site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = mkdocs_build(out)
     assert result.returncode == 0, result.stderr[-3000:]
     assert "WARNING" not in result.stderr, result.stderr[-3000:]
     return out

@@ -1,7 +1,10 @@
 """A copy of this MkDocs project that builds from another seeds folder (tests and benchmarks)."""
 from __future__ import annotations
 
+import os
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -21,3 +24,10 @@ def make_project(seeds: Path, where: Path, *, cache: str | None = None) -> Path:
                             f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")
     return project
+
+
+def mkdocs_build(out: Path, *, project: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of ``project`` into ``out``, with extra environment variables."""
+    environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env)
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=project,
+                          env=environment, capture_output=True, text=True)

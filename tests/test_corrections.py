@@ -16,7 +16,8 @@ import pytest
 from generator.config import ConfigError, Settings
 from generator.pipeline import build
 from generator.render import EXPORT_PATH, render_site
-from tests.conftest import SEEDS, make_project
+from tests.conftest import SEEDS
+from tests.project import make_project
 
 
 @pytest.fixture

@@ -20,7 +20,8 @@ from hypothesis import strategies as st
 from generator.config import Settings
 from generator.pipeline import BuildError, build
 from generator.render import EXPORT_PATH, render_site
-from tests.conftest import SEEDS, make_project, require_chromium
+from tests.conftest import SEEDS, require_chromium
+from tests.project import make_project, mkdocs_build
 
 PAGE = ("退役军人服务站揭牌\n\n□记者 王一 报道\n\n本报淄博讯 11月13日，张店区退役军人服务站揭牌，"
         "为2718名退役军人提供服务。\n\n双拥工作取得新成效。\n")
@@ -237,13 +238,7 @@ class _Elements(HTMLParser):
 
 def build_site_from(seeds: Path, out: Path, *, expect_success: bool = True):
     """`mkdocs build --strict` of this project with another seeds folder."""
-    import os
-    import subprocess
-    import sys
-
-    project = make_project(seeds, out.parent)
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=project,
-                            env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), capture_output=True, text=True)
+    result = mkdocs_build(out, project=make_project(seeds, out.parent))
     if not expect_success:
         return result
     assert result.returncode == 0, result.stderr[-2000:]

@@ -10,6 +10,7 @@ import pytest
 from tests.browser import (QueryCase, SearchBox, chromium, load_query_set, rank_of, run_queries,
                            serve, summarize)
 from tests.conftest import ROOT, require_chromium
+from tests.project import mkdocs_build
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 
@@ -88,14 +89,8 @@ def test_search_works_on_a_phone(built_site, export):
 @pytest.fixture(scope="module")
 def pagefind_site(tmp_path_factory):
     """The seed site with the archive-scale search (Pagefind), as a large digest gets it."""
-    import os
-    import subprocess
-    import sys
-
     out = tmp_path_factory.mktemp("pagefind-site")
-    env = dict(os.environ, NO_MKDOCS_2_WARNING="1", DIGEST_SEARCH="pagefind")
-    result = subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)],
-                            cwd=ROOT, env=env, capture_output=True, text=True)
+    result = mkdocs_build(out, DIGEST_SEARCH="pagefind")
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
