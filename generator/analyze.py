@@ -1,18 +1,20 @@
 """Analyse article drafts: tokens, keywords, summary, key figures, places, date.
 
 Each article is segmented once (``tokenize``); every later step — keywords,
-summary, classification, related articles — reuses those tokens. Keywords
-need document frequencies over the whole corpus, so analysis runs in two
-steps: ``tokenize`` every draft, then ``analyze`` each with the corpus
-frequencies.
+summary, classification, related articles — reuses those tokens. What an
+article says on its own — figures, places, date (and, in ``classify``, its
+themes) — is worked out with its page and cached (``Facts``). Keywords need
+document frequencies over the whole corpus, so they and the summary that
+favours them come last: ``analyze`` each article with the corpus frequencies.
 """
 from __future__ import annotations
 
 import math
 import re
 from collections import Counter
+from dataclasses import dataclass
 
-from .model import Analysis, DateInfo, Draft, Figure, PageMeta, Place
+from .model import Analysis, DateInfo, Draft, Figure, PageMeta, Place, ThemeScore
 from .places import Gazetteer
 from .segment import Segmenter
 
@@ -41,18 +43,31 @@ def document_frequencies(token_lists) -> Counter:
     return Counter(w for tokens in token_lists for w in set(tokens))
 
 
-def analyze(draft: Draft, tokens: tuple[str, ...], *, scores: dict[str, float], gazetteer: Gazetteer,
-            meta: PageMeta) -> Analysis:
-    """Everything the pages show about one article, from its draft, tokens and their TF-IDF scores."""
+@dataclass(frozen=True)
+class Facts:
+    """What an article says on its own, whatever else is in the corpus (cached with its page)."""
+
+    figures: tuple[Figure, ...]
+    places: tuple[Place, ...]
+    date: DateInfo
+    themes: tuple[ThemeScore, ...]
+
+
+def analyze(draft: Draft, tokens: tuple[str, ...], *, scores: dict[str, float], facts: Facts,
+            as_written=lambda sentences: sentences) -> Analysis:
+    """Everything the pages show about one article, from its draft, tokens, their TF-IDF scores and its facts.
+
+    ``as_written`` maps summary sentences of the folded draft back to the text as printed.
+    """
     title_words = {w for w in tokens if w in draft.title}  # reuse the one segmentation
     keywords = extract_keywords(scores, title_words=title_words)
     return Analysis(
         tokens=tokens,
         keywords=keywords,
-        summary=summarize(draft, keywords=keywords),
-        figures=extract_figures(draft),
-        places=extract_places(draft, gazetteer),
-        date=article_date(draft, meta),
+        summary=as_written(summarize(draft, keywords=keywords)),
+        figures=facts.figures,
+        places=facts.places,
+        date=facts.date,
     )
 
 

@@ -1,20 +1,21 @@
 """The ``digest`` command: a thin wrapper over the pipeline.
 
 Library errors become one-line messages and a non-zero exit; nothing is
-written unless the whole build succeeded.
+written unless the whole build succeeded, and then only the files that
+changed.
 """
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
 import os
-import shutil
 import sys
-import tempfile
 from collections import Counter
 from pathlib import Path
 
 from .config import DEFAULT_THEMES, ConfigError, Settings
-from .pipeline import BuildError, build
+from .pipeline import BuildError, Stopwatch, build, gc_paused
 from .render import EXPORT_PATH, render_site
 
 PROGRESS_MIN_PAGES = 20
@@ -47,10 +48,11 @@ def make_parser() -> argparse.ArgumentParser:
     generate = commands.add_parser(
         "generate", help="write the Markdown pages and data/articles.json",
         description="Split the pages into articles, analyse and link them, and write the Markdown pages, "
-                    "the Atom feed and the data export data/articles.json into --out. The output folder "
-                    "is replaced only when the whole build succeeds.")
+                    "the Atom feed and the data export data/articles.json into --out. Nothing is written "
+                    "unless the whole build succeeds, and then only the files that changed.")
     add_common(generate)
-    generate.add_argument("--out", required=True, type=Path, help="output folder (replaced on success)")
+    generate.add_argument("--out", required=True, type=Path, help="output folder (brought up to date on success)")
+    generate.add_argument("--timings", action="store_true", help="print how long each stage took")
     generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
     generate.set_defaults(run=run_generate)
 
@@ -94,43 +96,94 @@ def progress_printer(total_hint: int):
 def run_generate(args) -> int:
     settings = settings_from(args)
     total = len(list(settings.seeds.glob("*.txt"))) if settings.seeds.is_dir() else 0
-    digest, report = build(settings, progress=progress_printer(total))
-    if total >= PROGRESS_MIN_PAGES and sys.stderr.isatty():
-        print(file=sys.stderr)
+    stopwatch = Stopwatch()
+    with gc_paused():
+        digest, report = build(settings, progress=progress_printer(total), stopwatch=stopwatch)
+        if total >= PROGRESS_MIN_PAGES and sys.stderr.isatty():
+            print(file=sys.stderr)
+        return publish(args, digest, report, stopwatch)
+
+
+def publish(args, digest, report, stopwatch: Stopwatch) -> int:
+    """Report the warnings, render the site and write what changed."""
     for warning in report.warnings:
         print(f"digest: warning: {warning}", file=sys.stderr)
     if args.strict and report.warnings:
         print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
         return 1
     files = render_site(digest)
-    write_atomically(args.out, files)
+    stopwatch.lap("render")
+    written = write_site(args.out, files)
+    stopwatch.lap("write")
+    if args.timings:
+        print("digest: timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stopwatch.laps.items()), file=sys.stderr)
     kinds = Counter(d.kind for d in digest.dropped)
     dropped = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing"
     print(f"{len(report.pages)} pages → {len(digest.articles)} articles; dropped {dropped}; "
-          f"wrote {len(files)} files to {args.out} ({EXPORT_PATH})")
+          f"{len(files)} files in {args.out} ({EXPORT_PATH}), {written} written")
     return 0
 
 
-def write_atomically(out: Path, files: dict[str, str]) -> None:
-    """Write every file into a fresh folder beside ``out``, then swap it in."""
-    out = out.resolve()
-    out.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.", dir=out.parent))
+MANIFEST = ".digest-manifest.json"  # what the last run wrote: path → [sha1, size, mtime_ns]
+
+
+def write_site(out: Path, files: dict[str, str]) -> int:
+    """Make ``out`` hold exactly ``files``; return how many files were written.
+
+    Only files whose text changed are written (each atomically: a reader sees
+    the old file or the new one), and files the site no longer has are
+    removed, so adding a day's pages rewrites a few hundred files, not every
+    one. Everything is rendered before this is called, so a build that fails
+    writes nothing. The manifest is removed while writing and put back last:
+    after an interrupted run every file is compared in full.
+    """
+    out.mkdir(parents=True, exist_ok=True)
+    manifest_path = out / MANIFEST
     try:
-        for path, text in sorted(files.items()):
-            target = staging / path
+        known = json.loads(manifest_path.read_text(encoding="utf-8"))
+        manifest_path.unlink()
+    except (OSError, ValueError):
+        known = {}
+    manifest, written = {}, 0
+    for path, text in sorted(files.items()):
+        data = text.encode("utf-8")
+        digest = hashlib.sha1(data).hexdigest()
+        target = out / path
+        if not unchanged(target, data, digest, known.get(path)):
             target.parent.mkdir(parents=True, exist_ok=True)
-            target.write_text(text, encoding="utf-8", newline="\n")
-        old = None
-        if out.exists():
-            old = out.parent / f".{out.name}.old-{os.getpid()}"
-            out.rename(old)
-        staging.rename(out)
-        if old:
-            shutil.rmtree(old, ignore_errors=True)
-    except BaseException:
-        shutil.rmtree(staging, ignore_errors=True)
-        raise
+            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
+            temporary.write_bytes(data)
+            temporary.replace(target)
+            written += 1
+        stat = target.stat()
+        manifest[path] = [digest, stat.st_size, stat.st_mtime_ns]
+    remove_others(out, set(files) | {MANIFEST})
+    manifest_path.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    return written
+
+
+def unchanged(target: Path, data: bytes, digest: str, known: list | None) -> bool:
+    """Whether ``target`` already holds ``data`` (trusting the manifest only if the file was not touched since)."""
+    try:
+        stat = target.stat()
+    except OSError:
+        return False
+    if stat.st_size != len(data):
+        return False
+    if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
+        return known[0] == digest
+    return target.read_bytes() == data
+
+
+def remove_others(out: Path, keep: set[str]) -> None:
+    """Delete files under ``out`` that the site no longer has, and folders left empty."""
+    for folder, subfolders, names in os.walk(out, topdown=False):
+        base = Path(folder)
+        for name in names:
+            if (base / name).relative_to(out).as_posix() not in keep:
+                (base / name).unlink()
+        if base != out and not any(base.iterdir()):
+            base.rmdir()
 
 
 def run_check(args) -> int:

@@ -19,7 +19,7 @@ from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .config import DEFAULT_THEMES, ConfigError, Settings, load_themes
-from .pipeline import BuildError, build
+from .pipeline import BuildError, build, gc_paused
 from .render import render_site
 
 log = get_plugin_logger(__name__)
@@ -63,7 +63,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
 
     def on_files(self, files: Files, config) -> Files:
         try:
-            digest, report = build(self.settings)
+            with gc_paused():
+                digest, report = build(self.settings)
         except (BuildError, ConfigError) as err:
             raise PluginError(f"digest: {err}") from None
         for warning in report.warnings:

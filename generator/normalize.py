@@ -19,7 +19,7 @@ import functools
 import unicodedata
 from dataclasses import replace
 
-from .model import Analysis, Draft, Figure, Heading, Paragraph, ThemeScore
+from .model import Draft, Figure, Heading, Paragraph, ThemeScore
 
 
 @functools.lru_cache(maxsize=1)
@@ -87,14 +87,13 @@ class Unfolder:
                 return original[at: at + len(text)]
         return text
 
-    def analysis(self, analysis: Analysis) -> Analysis:
-        """Summary and figures as written; keywords and places stay folded (one tag for both scripts)."""
-        return replace(
-            analysis,
-            summary=tuple(self(s) for s in analysis.summary),
-            figures=tuple(Figure(self(f.value + f.unit)[: len(f.value)], self(f.value + f.unit)[len(f.value):],
-                                 self(f.text)) for f in analysis.figures),
-        )
+    def sentences(self, sentences: tuple[str, ...]) -> tuple[str, ...]:
+        return tuple(self(s) for s in sentences)
+
+    def figures(self, figures: tuple[Figure, ...]) -> tuple[Figure, ...]:
+        """Figures as written (keywords and places stay folded: one tag for both scripts)."""
+        return tuple(Figure(self(f.value + f.unit)[: len(f.value)], self(f.value + f.unit)[len(f.value):],
+                            self(f.text)) for f in figures)
 
     def themes(self, themes: tuple[ThemeScore, ...]) -> tuple[ThemeScore, ...]:
         return tuple(replace(t, sentences=tuple(self(s) for s in t.sentences)) for t in themes)

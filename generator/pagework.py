@@ -1,13 +1,15 @@
 """The per-page work — read, split, fold, segment — cached and spread over the cores.
 
-Everything a page yields before the corpus is looked at as a whole depends
-only on the page's bytes, its file name, the code and the dictionaries. That
-work is kept in a cache folder (one file per page, keyed by a hash of all
-four), so an unchanged page is neither split nor segmented again, and pages
-not in the cache are processed in parallel when there are enough of them to
-pay for starting the workers. What depends on the whole corpus (keyword
-weights, themes, related articles, the rendered site) is computed afresh on
-every build: it is cheap beside segmentation.
+Everything a page yields before the corpus is looked at as a whole — its
+articles, their folded views and words, and what each article says on its
+own (figures, places, date, themes) — depends only on the page's bytes, its
+file name, the code, the dictionaries and the theme and place configuration.
+That work is kept in a cache folder (one file per page, keyed by a hash of
+all of them), so an unchanged page is neither split, segmented nor analysed
+again, and pages not in the cache are processed in parallel when there are
+enough of them to pay for starting the workers. What depends on the whole
+corpus (keyword weights, summaries, related articles, the rendered site) is
+computed on every build.
 
 The cache holds pickles the generator wrote itself; delete the folder at any
 time (`digest generate --no-cache` ignores it).
@@ -22,12 +24,14 @@ from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import analyze, ingest, link, normalize, split
-from .model import Draft, Dropped, Page
+from . import analyze, classify, ingest, link, normalize, split
+from .config import ThemeConfig
+from .model import Draft, Dropped, Page, PageMeta
+from .places import Gazetteer
 from .segment import STOP_WORDS, USER_DICT, default_segmenter, segmenter_backend
 
 PARALLEL_MIN_PAGES = 16  # below this, starting worker processes costs more than it saves
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,7 @@ class PageWork:
     tokens: tuple[tuple[str, ...], ...] = ()
     ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
     slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
+    facts: tuple[analyze.Facts, ...] = ()
     problem: str | None = None  # why the page could not be read
 
 
@@ -57,6 +62,23 @@ def code_version() -> str:
 
 
 @dataclass(frozen=True)
+class Context:
+    """The configuration the per-page work reads; ``digest`` is part of every cache key."""
+
+    theme_config: ThemeConfig
+    gazetteer: Gazetteer
+    digest: str
+
+
+def make_context(theme_config: ThemeConfig, gazetteer: Gazetteer, *files: Path) -> Context:
+    """A Context whose digest covers the files the configuration was read from."""
+    digest = hashlib.sha256()
+    for path in files:
+        digest.update(path.read_bytes() + b"\0")
+    return Context(theme_config, gazetteer, digest.hexdigest())
+
+
+@dataclass(frozen=True)
 class PageSource:
     """A page file's name and bytes, read once: they key the cache and are the page."""
 
@@ -64,8 +86,8 @@ class PageSource:
     data: bytes
 
 
-def process_page(source: PageSource) -> PageWork:
-    """Decode, split, fold and segment one page (never raises for a bad page)."""
+def process_page(source: PageSource, context: Context) -> PageWork:
+    """Decode, split, fold, segment and analyse one page (never raises for a bad page)."""
     try:
         page = ingest.page_from_bytes(source.name, source.data)
     except ingest.PageError as err:
@@ -73,7 +95,20 @@ def process_page(source: PageSource) -> PageWork:
     drafts, dropped = split.split_page(page)
     ids = tuple(link.stable_ids(drafts))
     slugs = tuple(link.slug(d.title, i) for d, i in zip(drafts, ids))
-    return PageWork(page, tuple(drafts), tuple(dropped), *segment_drafts(drafts), ids=ids, slugs=slugs)
+    views, tokens = segment_drafts(drafts)
+    facts = tuple(article_facts(d, v, page.meta, context) for d, v in zip(drafts, views))
+    return PageWork(page, tuple(drafts), tuple(dropped), views, tokens, ids=ids, slugs=slugs, facts=facts)
+
+
+def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:
+    """Figures, places, date and themes, read from the folded view and quoted as written."""
+    as_written = normalize.Unfolder(draft, view)
+    return analyze.Facts(
+        figures=as_written.figures(analyze.extract_figures(view)),
+        places=analyze.extract_places(view, context.gazetteer),
+        date=analyze.article_date(view, meta),
+        themes=as_written.themes(classify.classify(view, context.theme_config)),
+    )
 
 
 def segment_drafts(drafts) -> tuple[tuple[Draft, ...], tuple[tuple[str, ...], ...]]:
@@ -85,11 +120,11 @@ def segment_drafts(drafts) -> tuple[tuple[Draft, ...], tuple[tuple[str, ...], ..
 class PageCache:
     """One pickle per page under ``folder``; ``None`` disables caching."""
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
+    def __init__(self, folder: Path | None, context: Context):
+        self.folder, self.context = folder, context
 
     def key(self, source: PageSource) -> str:
-        digest = hashlib.sha256(code_version().encode())
+        digest = hashlib.sha256(f"{code_version()}\0{self.context.digest}\0".encode())
         digest.update(source.name.encode("utf-8") + b"\0" + source.data)
         return digest.hexdigest()
 
@@ -137,7 +172,8 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
     if len(todo) >= PARALLEL_MIN_PAGES and workers > 1:
         default_segmenter()  # load the dictionary once; forked workers share it
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            computed = pool.map(process_page, [source for _, source, _ in todo], chunksize=4)
+            work = functools.partial(process_page, context=cache.context)
+            computed = pool.map(work, [source for _, source, _ in todo], chunksize=4)
             for (i, source, key), work in zip(todo, computed):
                 results[i] = work
                 cache.store(key, work)
@@ -145,7 +181,7 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
                     progress(source.name)
     else:
         for i, source, key in todo:
-            results[i] = work = process_page(source)
+            results[i] = work = process_page(source, cache.context)
             cache.store(key, work)
             if progress:
                 progress(source.name)

@@ -243,18 +243,26 @@ def render_feed(articles: list[Article], digest: Digest, *, site_name: str, site
 
 
 def export_json(digest: Digest) -> str:
-    """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order."""
+    """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order.
+
+    One record per line: readable and diffable, and written by json's C encoder
+    (``indent`` would switch to the pure-Python one, about ten times slower).
+    """
     counts = {t.key: sum(1 for a in digest.articles if a.theme_keys[0] == t.key) for t in digest.themes}
-    data = {
-        "themes": {t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes},
-        "articles": [article_record(a) for a in digest.articles],
-        "dropped": [{"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
-                    for d in digest.dropped],
-        "pages": [{"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
-                   "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)}
-                  for p in digest.pages],
-    }
-    return json.dumps(data, ensure_ascii=False, indent=1) + "\n"
+    themes = {t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes}
+    dropped = ({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
+               for d in digest.dropped)
+    pages = ({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
+              "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)} for p in digest.pages)
+    return "".join([
+        '{"themes": ', JSON(themes),
+        ',\n"articles": [\n', ",\n".join(JSON(article_record(a)) for a in digest.articles),
+        '\n],\n"dropped": [\n', ",\n".join(map(JSON, dropped)),
+        '\n],\n"pages": [\n', ",\n".join(map(JSON, pages)), "\n]}\n",
+    ])
+
+
+JSON = json.JSONEncoder(ensure_ascii=False).encode
 
 
 def article_record(a: Article) -> dict:

@@ -14,6 +14,26 @@ def test_generate_writes_pages_and_export(tmp_path, capsys):
     assert "articles" in capsys.readouterr().out
 
 
+def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
+    from generator.cli import write_site
+
+    out = tmp_path / "out"
+    files = {"index.md": "首页\n", "articles/a.md": "甲\n", "articles/b.md": "乙\n"}
+    assert write_site(out, files) == 3
+    assert write_site(out, files) == 0  # nothing changed: nothing written
+    (out / "articles/a.md").write_text("改过的\n", encoding="utf-8")  # edited by hand: put right
+    (out / "stray.md").write_text("不是生成的\n", encoding="utf-8")
+    files = {"index.md": "首页，新\n", "articles/a.md": "甲\n"}
+    assert write_site(out, files) == 2
+    on_disk = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
+               for p in out.rglob("*") if p.is_file() and p.name != ".digest-manifest.json"}
+    assert on_disk == files
+    (out / ".digest-manifest.json").unlink()  # as after an interrupted run: compared in full
+    (out / "index.md").write_text("首页，旧\n", encoding="utf-8")
+    assert write_site(out, files) == 1
+    assert (out / "index.md").read_text(encoding="utf-8") == "首页，新\n"
+
+
 def test_unreadable_page_is_skipped_and_named_strict_mode_fails_and_keeps_output(tmp_path, capsys):
     seeds, out = tmp_path / "seeds", tmp_path / "out"
     seeds.mkdir()

@@ -22,7 +22,7 @@ def test_cached_build_is_identical_and_skips_unchanged_pages(tmp_path, monkeypat
 
     worked = []
     real = pagework.process_page
-    monkeypatch.setattr(pagework, "process_page", lambda path: worked.append(path.name) or real(path))
+    monkeypatch.setattr(pagework, "process_page", lambda path, *context: worked.append(path.name) or real(path, *context))
     assert render_site(build(settings)[0]) == seed_files
     assert worked == []  # nothing was split or segmented again
 
@@ -38,7 +38,7 @@ def test_a_new_code_version_ignores_the_old_cache(tmp_path, monkeypatch):
     monkeypatch.setattr(pagework, "code_version", lambda: "another version")
     worked = []
     real = pagework.process_page
-    monkeypatch.setattr(pagework, "process_page", lambda path: worked.append(path.name) or real(path))
+    monkeypatch.setattr(pagework, "process_page", lambda path, *context: worked.append(path.name) or real(path, *context))
     build(Settings(seeds=seeds, cache_dir=cache, workers=1))
     assert len(worked) == len(list(seeds.glob("*.txt")))
 
@@ -55,3 +55,20 @@ def test_a_corrupt_cache_file_is_recomputed(tmp_path, seed_files):
 def test_parallel_page_work_matches_serial(tmp_path, monkeypatch, seed_files):
     monkeypatch.setattr(pagework, "PARALLEL_MIN_PAGES", 2)
     assert render_site(build(Settings(seeds=copy_seeds(tmp_path), workers=2))[0]) == seed_files
+
+
+def test_a_changed_theme_file_is_part_of_the_cache_key(tmp_path, monkeypatch):
+    """Themes, figures, places and dates are cached with the page, so the configuration keys the cache."""
+    from generator.config import DEFAULT_THEMES
+
+    seeds, cache, themes = copy_seeds(tmp_path), tmp_path / "cache", tmp_path / "themes.yml"
+    themes.write_text(DEFAULT_THEMES.read_text(encoding="utf-8"), encoding="utf-8")
+    build(Settings(seeds=seeds, themes_file=themes, cache_dir=cache, workers=1))
+    worked = []
+    real = pagework.process_page
+    monkeypatch.setattr(pagework, "process_page", lambda path, *context: worked.append(path.name) or real(path, *context))
+    build(Settings(seeds=seeds, themes_file=themes, cache_dir=cache, workers=1))
+    assert worked == []
+    themes.write_text(DEFAULT_THEMES.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
+    build(Settings(seeds=seeds, themes_file=themes, cache_dir=cache, workers=1))
+    assert len(worked) == len(list(seeds.glob("*.txt")))
