@@ -7,16 +7,19 @@ changed.
 from __future__ import annotations
 
 import argparse
+import filecmp
 import hashlib
 import json
 import os
+import shutil
 import sys
+import tempfile
 from collections import Counter
 from pathlib import Path
 
 from .config import DEFAULT_THEMES, ConfigError, Settings
 from .pipeline import BuildError, Stopwatch, build, gc_paused
-from .render import EXPORT_PATH, render_site
+from .render import EXPORT_PATH, site_files
 
 PROGRESS_MIN_PAGES = 20
 
@@ -111,68 +114,97 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
     if args.strict and report.warnings:
         print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
         return 1
-    files = render_site(digest)
-    stopwatch.lap("render")
-    written = write_site(args.out, files)
-    stopwatch.lap("write")
+    files, written = write_site(args.out, site_files(digest))
+    stopwatch.lap("render and write")
     if args.timings:
         print("digest: timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stopwatch.laps.items()), file=sys.stderr)
     kinds = Counter(d.kind for d in digest.dropped)
     dropped = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing"
     print(f"{len(report.pages)} pages → {len(digest.articles)} articles; dropped {dropped}; "
-          f"{len(files)} files in {args.out} ({EXPORT_PATH}), {written} written")
+          f"{files} files in {args.out} ({EXPORT_PATH}), {written} written")
     return 0
 
 
 MANIFEST = ".digest-manifest.json"  # what the last run wrote: path → [sha1, size, mtime_ns]
 
 
-def write_site(out: Path, files: dict[str, str]) -> int:
-    """Make ``out`` hold exactly ``files``; return how many files were written.
+def write_site(out: Path, files) -> tuple[int, int]:
+    """Make ``out`` hold exactly ``files`` ((path, text) pairs, as ``site_files`` yields them).
 
-    Only files whose text changed are written (each atomically: a reader sees
-    the old file or the new one), and files the site no longer has are
-    removed, so adding a day's pages rewrites a few hundred files, not every
-    one. Everything is rendered before this is called, so a build that fails
-    writes nothing. The manifest is removed while writing and put back last:
-    after an interrupted run every file is compared in full.
+    Returns (files, files written). Only files whose text changed are written,
+    and files the site no longer has are removed, so adding a day's pages
+    rewrites a few hundred files, not every one. Changed files are first
+    written to a staging folder and moved into place only after the last file
+    was rendered, so a build that fails part-way changes nothing; each move is
+    atomic (a reader sees the old file or the new one). The manifest of what
+    was written is removed while updating and put back last: after an
+    interrupted run every file is compared in full. One file is held in
+    memory at a time.
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     try:
         known = json.loads(manifest_path.read_text(encoding="utf-8"))
-        manifest_path.unlink()
     except (OSError, ValueError):
         known = {}
-    manifest, written = {}, 0
-    for path, text in sorted(files.items()):
-        data = text.encode("utf-8")
-        digest = hashlib.sha1(data).hexdigest()
-        target = out / path
-        if not unchanged(target, data, digest, known.get(path)):
+    staging = Path(tempfile.mkdtemp(prefix=".digest-staging-", dir=out))
+    manifest, staged = {}, []
+    try:
+        for path, text in files:
+            target, staged_file = out / path, staging / f"{len(staged)}"
+            if isinstance(text, str):  # a page: compared in memory, staged only if it changed
+                data = text.encode("utf-8")
+                digest, size = hashlib.sha1(data).hexdigest(), len(data)
+                same = unchanged(target, lambda: target.read_bytes() == data, digest, size, known.get(path))
+                if not same:
+                    staged_file.write_bytes(data)
+            else:  # the export: streamed to the staging folder, then compared
+                digest, size = stage(staged_file, text)
+                same = unchanged(target, lambda: filecmp.cmp(target, staged_file, shallow=False), digest, size,
+                                 known.get(path))
+                if same:
+                    staged_file.unlink()
+            if same:
+                manifest[path] = [digest, size, target.stat().st_mtime_ns]
+            else:
+                staged.append((staged_file, path, digest))
+        manifest_path.unlink(missing_ok=True)
+        for staged_file, path, digest in staged:
+            target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_name(f".{target.name}.{os.getpid()}.tmp")
-            temporary.write_bytes(data)
-            temporary.replace(target)
-            written += 1
-        stat = target.stat()
-        manifest[path] = [digest, stat.st_size, stat.st_mtime_ns]
-    remove_others(out, set(files) | {MANIFEST})
+            staged_file.replace(target)
+            stat = target.stat()
+            manifest[path] = [digest, stat.st_size, stat.st_mtime_ns]
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    remove_others(out, set(manifest) | {MANIFEST})
     manifest_path.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
-    return written
+    return len(manifest), len(staged)
 
 
-def unchanged(target: Path, data: bytes, digest: str, known: list | None) -> bool:
-    """Whether ``target`` already holds ``data`` (trusting the manifest only if the file was not touched since)."""
+def stage(target: Path, pieces) -> tuple[str, int]:
+    """Write the pieces of text to ``target`` as UTF-8; return its SHA-1 and size."""
+    digest, size = hashlib.sha1(), 0
+    with open(target, "wb") as handle:
+        for piece in pieces:
+            data = piece.encode("utf-8")
+            digest.update(data)
+            size += len(data)
+            handle.write(data)
+    return digest.hexdigest(), size
+
+
+def unchanged(target: Path, compare, digest: str, size: int, known: list | None) -> bool:
+    """Whether ``target`` already holds the text (the manifest is trusted only for untouched files)."""
     try:
         stat = target.stat()
     except OSError:
         return False
-    if stat.st_size != len(data):
+    if stat.st_size != size:
         return False
     if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
         return known[0] == digest
-    return target.read_bytes() == data
+    return compare()
 
 
 def remove_others(out: Path, keep: set[str]) -> None:

@@ -24,6 +24,7 @@ RELATED_MAX = 5
 PLACE_BONUS = 0.05
 THEME_BONUS = 0.05
 RELATED_MIN = 0.05
+BLOCK_CELLS = 1_000_000  # 8 MB per dense array in a step of the product, whatever the corpus size
 SLUG_SYLLABLES = 8
 
 
@@ -68,7 +69,7 @@ def unit_vector(weights: dict[str, float]) -> dict[str, float]:
 
 
 def related_articles(articles: list[Article], vectors: dict[str, dict[str, float]],
-                     limit: int = RELATED_MAX, block: int = 512) -> dict[str, tuple[Related, ...]]:
+                     limit: int = RELATED_MAX, block: int | None = None) -> dict[str, tuple[Related, ...]]:
     """Up to ``limit`` related articles for each article, best first, with the reason.
 
     Score = cosine of the unit TF-IDF vectors + PLACE_BONUS for a shared place +
@@ -81,8 +82,10 @@ def related_articles(articles: list[Article], vectors: dict[str, dict[str, float
     n = len(articles)
     if n < 2:
         return {a.id: () for a in articles}
-    units = [unit_vector(vectors[a.id]) for a in articles]
-    text, words = sparse_rows(units, np.float64)
+    text, words = sparse_rows([vectors[a.id] for a in articles], np.float64)
+    norms = np.sqrt(np.asarray(text.multiply(text).sum(axis=1)).ravel())
+    norms[norms == 0] = 1.0
+    text.data /= np.repeat(norms, np.diff(text.indptr))  # unit vectors: the product is the cosine
     places, _ = sparse_rows([dict.fromkeys(a.analysis.places, 1.0) for a in articles], np.float32)
     themes, _ = sparse_rows([dict.fromkeys((t for t in a.theme_keys if t != "other"), 1.0) for a in articles],
                             np.float32)
@@ -92,7 +95,8 @@ def related_articles(articles: list[Article], vectors: dict[str, dict[str, float
     rank_of_id[np.argsort(np.array([a.id for a in articles]))] = np.arange(n)
     tie_break = (n - 1 - rank_of_id)[None, :]
     take = min(limit, n - 1)
-    pairs: list[tuple[int, int, float]] = []  # (article, related article, score), best first per article
+    block = block or max(16, BLOCK_CELLS // n)  # rows per step: a few dense n-wide arrays of this many rows
+    result: dict[str, tuple[Related, ...]] = {}
     for start in range(0, n, block):
         stop = min(n, start + block)
         cosine = (text[start:stop] @ text_t).toarray()
@@ -102,15 +106,15 @@ def related_articles(articles: list[Article], vectors: dict[str, dict[str, float
         key[(cosine <= 0) | (score < RELATED_MIN)] = -1  # related from the text: no shared word, no link
         key[np.arange(stop - start), np.arange(start, stop)] = -1
         best = np.argpartition(-key, take - 1, axis=1)[:, :take]
-        for row, columns in enumerate(best):
-            for j in sorted(columns, key=lambda j: -key[row, j]):
-                if key[row, j] >= 0:
-                    pairs.append((start + row, int(j), float(score[row, j])))
-    shared = shared_words(text, words, [i for i, _, _ in pairs], [j for _, j, _ in pairs])
-    result: dict[str, list[Related]] = {a.id: [] for a in articles}
-    for (i, j, score), common in zip(pairs, shared):
-        result[articles[i].id].append(explain(articles[i], articles[j], common, score))
-    return {key: tuple(value) for key, value in result.items()}
+        pairs = [(start + row, int(j), float(score[row, j]))  # best first per article
+                 for row, columns in enumerate(best)
+                 for j in sorted(columns, key=lambda j: -key[row, j]) if key[row, j] >= 0]
+        shared = shared_words(text, words, [i for i, _, _ in pairs], [j for _, j, _ in pairs])
+        chosen: dict[int, list[Related]] = {i: [] for i in range(start, stop)}
+        for (i, j, pair_score), common in zip(pairs, shared):
+            chosen[i].append(explain(articles[i], articles[j], common, pair_score))
+        result.update((articles[i].id, tuple(links)) for i, links in chosen.items())
+    return result
 
 
 def shared_words(text, words: list[str], left: list[int], right: list[int], top: int = 4) -> list[list[str]]:

@@ -42,7 +42,16 @@ def _width_fold(text: str) -> str:
 
 @functools.lru_cache(maxsize=65536)
 def fold(text: str) -> str:
-    """Simplified, half-width text of exactly the same length as ``text``."""
+    """Simplified, half-width text of exactly the same length as ``text``.
+
+    Text that is already folded (most of it) comes back as the same object, so
+    a draft and its view share their strings in memory and in the cache.
+    """
+    folded = _fold(text)
+    return text if folded == text else folded
+
+
+def _fold(text: str) -> str:
     if not text:
         return text
     text = _width_fold(text)

@@ -20,8 +20,9 @@ import functools
 import hashlib
 import os
 import pickle
+import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from . import analyze, classify, ingest, link, normalize, split
@@ -117,6 +118,14 @@ def segment_drafts(drafts) -> tuple[tuple[Draft, ...], tuple[tuple[str, ...], ..
     return views, tuple(analyze.tokenize(v, segmenter) for v in views)
 
 
+def shared_words(work: PageWork) -> PageWork:
+    """The page's words as the process-wide string objects: a word used on a thousand
+    pages is then held once, not once per page (unpickling makes a copy per page)."""
+    if not work.tokens:
+        return work
+    return replace(work, tokens=tuple(tuple(map(sys.intern, words)) for words in work.tokens))
+
+
 class PageCache:
     """One pickle per page under ``folder``; ``None`` disables caching."""
 
@@ -133,7 +142,7 @@ class PageCache:
             return None
         try:
             with open(self.folder / key[:2] / key, "rb") as handle:
-                return pickle.load(handle)
+                return shared_words(pickle.load(handle))
         except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
             return None  # missing or from another version: do the work again
 
@@ -175,7 +184,7 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
             work = functools.partial(process_page, context=cache.context)
             computed = pool.map(work, [source for _, source, _ in todo], chunksize=4)
             for (i, source, key), work in zip(todo, computed):
-                results[i] = work
+                results[i] = work = shared_words(work)
                 cache.store(key, work)
                 if progress:
                     progress(source.name)

@@ -65,29 +65,38 @@ def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", 
     ``search="pagefind"`` leaves the pages out of Material's search index
     (Pagefind indexes the built HTML instead; see mkdocs_plugin).
     """
+    return {path: text if isinstance(text, str) else "".join(text)
+            for path, text in site_files(digest, site_name=site_name, site_url=site_url, search=search)}
+
+
+def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
+               search: str = "material"):
+    """``render_site`` one file at a time, for writers that need not hold the whole site.
+
+    Yields (path, text); the export, the one large file, comes as an iterator of pieces.
+    """
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
-    files: dict[str, str] = {}
     views = {a.id: article_view(a, digest) for a in digest.articles}  # each article is shown on several pages
+    article_page = env.get_template("article.md.j2")
     for a in digest.articles:
-        files[f"articles/{a.slug}.md"] = env.get_template("article.md.j2").render(
+        yield f"articles/{a.slug}.md", article_page.render(
             a=views[a.id], related=[related_view(r, by_id) for r in a.related], search=search)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
-        files[f"themes/{theme.key}.md"] = env.get_template("theme.md.j2").render(
+        yield f"themes/{theme.key}.md", env.get_template("theme.md.j2").render(
             theme=theme, overview=theme_overview(members, theme.key),
             articles=[views[a.id] for a in members], search=search)
     place_index = link.by_place(list(articles))
-    files["places.md"] = env.get_template("places.md.j2").render(places=places_view(place_index))
-    files["timeline.md"] = env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))
-    files["tags.md"] = env.get_template("tags.md.j2").render()
-    files["index.md"] = env.get_template("index.md.j2").render(
+    yield "places.md", env.get_template("places.md.j2").render(places=places_view(place_index))
+    yield "timeline.md", env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))
+    yield "tags.md", env.get_template("tags.md.j2").render()
+    yield "index.md", env.get_template("index.md.j2").render(
         site_name=site_name, **home_view(digest, articles, place_index))
-    files[FEED_PATH] = render_feed(articles, digest, site_name=site_name, site_url=site_url)
-    files[EXPORT_PATH] = export_json(digest)
-    return files
+    yield FEED_PATH, render_feed(articles, digest, site_name=site_name, site_url=site_url)
+    yield EXPORT_PATH, export_pieces(digest)
 
 
 def newest_first(a: Article):
@@ -243,23 +252,34 @@ def render_feed(articles: list[Article], digest: Digest, *, site_name: str, site
 
 
 def export_json(digest: Digest) -> str:
-    """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order.
+    """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order."""
+    return "".join(export_pieces(digest))
 
-    One record per line: readable and diffable, and written by json's C encoder
-    (``indent`` would switch to the pure-Python one, about ten times slower).
+
+def export_pieces(digest: Digest):
+    """The export, a piece at a time: one record per line, readable and diffable.
+
+    Each record is written by json's C encoder (``indent`` would switch to the
+    pure-Python one, about ten times slower).
     """
     counts = {t.key: sum(1 for a in digest.articles if a.theme_keys[0] == t.key) for t in digest.themes}
-    themes = {t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes}
-    dropped = ({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
-               for d in digest.dropped)
-    pages = ({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
-              "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)} for p in digest.pages)
-    return "".join([
-        '{"themes": ', JSON(themes),
-        ',\n"articles": [\n', ",\n".join(JSON(article_record(a)) for a in digest.articles),
-        '\n],\n"dropped": [\n', ",\n".join(map(JSON, dropped)),
-        '\n],\n"pages": [\n', ",\n".join(map(JSON, pages)), "\n]}\n",
-    ])
+    yield '{"themes": ' + JSON({t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes})
+    sections = [
+        ("articles", (article_record(a) for a in digest.articles)),
+        ("dropped", ({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
+                     for d in digest.dropped)),
+        ("pages", ({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
+                    "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)}
+                   for p in digest.pages)),
+    ]
+    for name, records in sections:
+        yield f',\n"{name}": ['
+        separator = "\n"
+        for record in records:
+            yield separator + JSON(record)
+            separator = ",\n"
+        yield "\n]"
+    yield "}\n"
 
 
 JSON = json.JSONEncoder(ensure_ascii=False).encode

@@ -19,19 +19,42 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
 
     out = tmp_path / "out"
     files = {"index.md": "首页\n", "articles/a.md": "甲\n", "articles/b.md": "乙\n"}
-    assert write_site(out, files) == 3
-    assert write_site(out, files) == 0  # nothing changed: nothing written
+    assert write_site(out, files.items()) == (3, 3)
+    assert write_site(out, files.items()) == (3, 0)  # nothing changed: nothing written
     (out / "articles/a.md").write_text("改过的\n", encoding="utf-8")  # edited by hand: put right
     (out / "stray.md").write_text("不是生成的\n", encoding="utf-8")
     files = {"index.md": "首页，新\n", "articles/a.md": "甲\n"}
-    assert write_site(out, files) == 2
+    assert write_site(out, files.items()) == (2, 2)
     on_disk = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
                for p in out.rglob("*") if p.is_file() and p.name != ".digest-manifest.json"}
     assert on_disk == files
     (out / ".digest-manifest.json").unlink()  # as after an interrupted run: compared in full
     (out / "index.md").write_text("首页，旧\n", encoding="utf-8")
-    assert write_site(out, files) == 1
+    assert write_site(out, files.items()) == (2, 1)
     assert (out / "index.md").read_text(encoding="utf-8") == "首页，新\n"
+    # a large file comes in pieces; unchanged pieces are not written again
+    assert write_site(out, [("data/big.json", iter(["[1,", "2]\n"]))]) == (1, 1)
+    assert write_site(out, [("data/big.json", iter(["[1,", "2]\n"]))]) == (1, 0)
+    assert (out / "data/big.json").read_text(encoding="utf-8") == "[1,2]\n"
+    assert not (out / "index.md").exists()
+
+
+def test_a_build_that_fails_part_way_changes_nothing(tmp_path):
+    import pytest
+
+    from generator.cli import write_site
+
+    out = tmp_path / "out"
+    write_site(out, {"a.md": "旧\n", "b.md": "旧\n"}.items())
+
+    def failing():
+        yield "a.md", "新\n"
+        raise RuntimeError("template error")
+
+    with pytest.raises(RuntimeError):
+        write_site(out, failing())
+    assert (out / "a.md").read_text(encoding="utf-8") == "旧\n" and (out / "b.md").exists()
+    assert [p.name for p in out.iterdir() if p.name.startswith(".digest-staging")] == []
 
 
 def test_unreadable_page_is_skipped_and_named_strict_mode_fails_and_keeps_output(tmp_path, capsys):
