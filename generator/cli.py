@@ -14,7 +14,7 @@ import os
 import shutil
 import sys
 import tempfile
-from collections import Counter
+from collections import Counter, defaultdict
 from pathlib import Path
 
 from .config import DEFAULT_THEMES, ConfigError, Settings
@@ -220,9 +220,13 @@ def remove_others(out: Path, keep: set[str]) -> None:
 
 def run_check(args) -> int:
     digest, report = build(settings_from(args))
+    articles_of, dropped_of = defaultdict(list), defaultdict(list)
+    for a in digest.articles:
+        articles_of[a.draft.file].append(a)
+    for d in digest.dropped:
+        dropped_of[d.file].append(d)
     for page in report.pages:
-        articles = [a for a in digest.articles if a.draft.file == page.file]
-        dropped = [d for d in digest.dropped if d.file == page.file]
+        articles, dropped = articles_of[page.file], dropped_of[page.file]
         print(f"{page.file} ({page.encoding}): {len(articles)} articles, {len(dropped)} dropped")
         for a in articles:
             d = a.draft

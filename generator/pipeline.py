@@ -1,18 +1,24 @@
 """The one pipeline that both the command line and the MkDocs plugin run.
 
-read pages → split → tokenize (once per article) → analyze → classify →
-link → Digest. Every article is analysed before any is linked; rendering
-happens only after linking (``render.render_site``).
+read pages → split → tokenize (once per article) → facts and themes (cached
+with the page) → corrections → keywords and summary (corpus IDF) → related
+articles → Digest. Every article is analysed before any is linked; rendering
+happens only after linking (``render.site_files``). The cache folder holds
+the per-page work and the last build's related-article rankings.
 """
 from __future__ import annotations
 
 import contextlib
 import gc
+import os
+import pickle
 import time
 from dataclasses import dataclass, replace
+from pathlib import Path
 from typing import Callable
 
-from . import analyze, corrections, ingest, link, normalize, pagework
+from . import analyze, corrections, ingest, normalize, pagework
+from . import related as links
 from .config import Settings, load_themes
 from .model import Article, Digest, Page
 from .places import load_gazetteer
@@ -116,7 +122,9 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
         articles.append(article)
         vectors[article_id] = scores
     stopwatch.lap("analysis")
-    related = link.related_articles(articles, vectors)
+    link_state = LinkStateFile(settings.cache_dir)
+    related, state = links.link_incrementally(articles, vectors, idf_table, link_state.load())
+    link_state.store(state)
     articles = [replace(a, related=related[a.id]) for a in articles]
     stopwatch.lap("related")
     check_unique_urls(articles)
@@ -143,6 +151,37 @@ def read_pages(settings: Settings, context: pagework.Context, progress: Callable
     warnings = tuple(f"{problem}; page skipped" for problem in problems) + tuple(
         w for p in pages for w in p.warnings) + tuple(f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
     return works, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
+
+
+class LinkStateFile:
+    """The previous build's related-article rankings, in the cache folder (see ``related``)."""
+
+    def __init__(self, folder: Path | None):
+        self.folder = folder
+        self.path = folder / f"links-{pagework.code_version()[:16]}.pickle" if folder else None
+
+    def load(self) -> links.LinkState | None:
+        if self.path is None:
+            return None
+        try:
+            with open(self.path, "rb") as handle:
+                state = pickle.load(handle)
+            return state if isinstance(state, links.LinkState) else None
+        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+            return None  # none yet, or unreadable: link from scratch
+
+    def store(self, state: links.LinkState) -> None:
+        if self.path is None:
+            return
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            for old in self.folder.glob("links-*.pickle"):
+                old.unlink()
+            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
+            temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
+            temporary.replace(self.path)
+        except OSError:
+            pass  # a read-only cache slows the next build, it does not break this one
 
 
 def check_unique_urls(articles: list[Article]) -> None:

@@ -12,6 +12,7 @@ import html
 import json
 from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False) for one string, in C
 import re
+from collections import Counter
 from pathlib import Path
 from xml.sax.saxutils import escape as xml_escape
 
@@ -23,6 +24,7 @@ from .model import Article, Digest
 TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
 FEED_PATH = "feed.xml"
+HOME_PAGES_MAX = 30  # page files listed on the home page
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
 LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 LINE_START_MARK = re.compile(r"^(\s*)([-+=])")
@@ -194,6 +196,10 @@ def home_view(digest: Digest, articles: list[Article], place_index) -> dict:
         members = [a for a in articles if a.theme_keys[0] == t.key]
         themes.append({"key": t.key, "name": md(t.name), "description": md(t.description), "count": len(members),
                        "latest": [{"slug": a.slug, "title": md(a.draft.title)} for a in members[:3]]})
+    per_file = Counter(a.draft.file for a in digest.articles)
+    shown = digest.pages
+    if len(shown) > HOME_PAGES_MAX:  # an archive: the newest pages, not thousands of rows
+        shown = sorted(shown, key=lambda p: (p.meta.date or "", p.file), reverse=True)[:HOME_PAGES_MAX]
     top_places = sorted(((path, len(arts)) for path, arts in place_index.items() if len(path) == 2),
                         key=lambda item: (-item[1], item[0]))[:8]
     return {
@@ -203,7 +209,8 @@ def home_view(digest: Digest, articles: list[Article], place_index) -> dict:
         "chart": bar_chart([(names[t["key"]], t["count"]) for t in themes] , "各专题文章数")
         + bar_chart([(path[-1], n) for path, n in top_places], "各地文章数"),
         "pages": [{"file": md(p.file), "newspaper": md(p.meta.newspaper), "date": p.meta.date or "",
-                   "count": sum(1 for a in digest.articles if a.draft.file == p.file)} for p in digest.pages],
+                   "count": per_file[p.file]} for p in shown],
+        "page_total": len(digest.pages),
     }
 
 

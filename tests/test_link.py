@@ -24,7 +24,7 @@ def test_related_articles_follow_the_documented_rule_exactly():
     import math
     import random
 
-    from generator.link import PLACE_BONUS, RELATED_MIN, THEME_BONUS, related_articles, unit_vector
+    from generator.related import PLACE_BONUS, RELATED_MIN, THEME_BONUS, related_articles
     from generator.model import Place
 
     rng = random.Random(7)
@@ -41,7 +41,8 @@ def test_related_articles_follow_the_documented_rule_exactly():
     vectors = {a.id: {w: rng.choice([0.5, 1.0, 2.0]) for w in rng.sample(words, rng.randrange(1, 8))} for a in articles}
     vectors[articles[3].id] = vectors[articles[-1].id] = {}  # no content words (also as the last row)
     got = related_articles(articles, vectors, block=7)  # several blocks
-    units = {a.id: unit_vector(vectors[a.id]) for a in articles}
+    units = {a.id: {w: v / (math.sqrt(sum(x * x for x in vectors[a.id].values())) or 1.0)
+                    for w, v in vectors[a.id].items()} for a in articles}
     for a in articles:
         expected = []
         for b in articles:
@@ -57,3 +58,78 @@ def test_related_articles_follow_the_documented_rule_exactly():
         for r, (_, _, score) in zip(got[a.id], expected):
             assert math.isclose(r.score, round(score, 4), abs_tol=1e-4)
             assert r.reason.startswith("共同关键词：")
+
+
+class FakeArticle:
+    """What linking reads of an article: id, words, places, themes."""
+
+    def __init__(self, rng, k, words, places):
+        self.id = f"{k:04d}{rng.randrange(10**6):06d}"
+        self.tokens = tuple(rng.choices(words, k=rng.randrange(0, 12)))
+        self.places = tuple(rng.sample(places, rng.randrange(3)))
+        self.themes = tuple(rng.sample(["governance", "insurance", "veterans"], rng.randrange(2))) or ("other",)
+
+    @property
+    def analysis(self):
+        return type("A", (), {"places": self.places, "tokens": self.tokens})()
+
+    @property
+    def theme_keys(self):
+        return self.themes
+
+
+def weigh(articles, idf):
+    from collections import Counter
+
+    return {a.id: {w: c / len(a.tokens) * idf[w] for w, c in Counter(a.tokens).items()} for a in articles}
+
+
+def test_incremental_linking_gives_what_a_full_computation_gives():
+    """Builds in a row (edits, new and removed articles, shifted weights): always the full result."""
+    import random
+
+    from generator.model import Place
+    from generator.related import link_incrementally, related_articles
+
+    rng = random.Random(11)
+    words = [f"词{k}" for k in range(30)]  # few words: many equal scores, ordered by id
+    places = [Place(f"地{k}", ("淄博市", f"地{k}")) for k in range(4)]
+    articles = [FakeArticle(rng, k, words, places) for k in range(150)]
+    idf = {w: rng.uniform(1.0, 8.0) for w in words}
+    state, reused = None, 0
+    for step in range(16):
+        vectors = weigh(articles, idf)
+        got, state = link_incrementally(articles, vectors, dict(idf), state)
+        assert got == related_articles(articles, vectors), step
+        # the next build: a few articles edited, one added, one removed, the weights shifted
+        for a in rng.sample(articles, 2):
+            a.tokens = a.tokens + (rng.choice(words),)
+        if step % 3 == 1:
+            articles.pop(rng.randrange(len(articles)))
+        if step % 3 == 2:
+            articles.append(FakeArticle(rng, 1000 + step, words, places))
+        if step % 2:  # the weights shift (as when the number of articles changes)
+            shift = 1 + rng.uniform(-0.002, 0.002)
+            idf = {w: v * shift for w, v in idf.items()}
+            idf[rng.choice(words)] *= 1.3  # a word whose document frequency changed
+
+
+def test_incremental_linking_reuses_rows_when_little_changed(monkeypatch):
+    import random
+
+    from generator import related
+    from generator.model import Place
+
+    rng = random.Random(5)
+    words = [f"词{k}" for k in range(200)]
+    places = [Place(f"地{k}", ("淄博市", f"地{k}")) for k in range(4)]
+    articles = [FakeArticle(rng, k, words, places) for k in range(300)]
+    idf = {w: rng.uniform(1.0, 8.0) for w in words}
+    _, state = related.link_incrementally(articles, weigh(articles, idf), idf, None)
+    computed = []
+    real = related.Linker.rank_rows
+    monkeypatch.setattr(related.Linker, "rank_rows", lambda self, rows, block=None: computed.append(len(list(rows)))
+                        or real(self, rows, block))
+    articles[0].tokens += ("词1",)
+    related.link_incrementally(articles, weigh(articles, idf), idf, state)
+    assert sum(computed) < 30  # the edited article and the few whose lists it touches, not all 300

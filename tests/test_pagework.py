@@ -72,3 +72,30 @@ def test_a_changed_theme_file_is_part_of_the_cache_key(tmp_path, monkeypatch):
     themes.write_text(DEFAULT_THEMES.read_text(encoding="utf-8") + "\n# 改过\n", encoding="utf-8")
     build(Settings(seeds=seeds, themes_file=themes, cache_dir=cache, workers=1))
     assert len(worked) == len(list(seeds.glob("*.txt")))
+
+
+def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, monkeypatch):
+    """Edits, a new page, a removed page and a correction, each built with the cache
+    (reused page work and related-article rankings) and from scratch: the same site."""
+    from bench.corpus import make_corpus
+    from generator import related
+
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    pages = make_corpus(40, seeds)
+    build(Settings(seeds=seeds, cache_dir=cache))
+    reused = []
+    real = related.Linker.rank_reusing
+    monkeypatch.setattr(related.Linker, "rank_reusing", lambda self, *args: reused.append(1) or real(self, *args))
+    edits = [
+        lambda: pages[7].write_text(pages[7].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
+        lambda: (seeds / "zz-new.txt").write_text(pages[3].read_text(encoding="utf-8").replace("临淄", "张店"),
+                                                  encoding="utf-8"),
+        lambda: pages[11].unlink(),
+        lambda: (seeds / "corrections.yml").write_text(
+            f"{build(Settings(seeds=seeds))[0].articles[5].id}: {{themes: [veterans]}}\n", encoding="utf-8"),
+    ]
+    for edit in edits:
+        edit()
+        incremental = render_site(build(Settings(seeds=seeds, cache_dir=cache))[0])
+        assert incremental == render_site(build(Settings(seeds=seeds))[0])
+    assert reused  # the rankings were reused, not only recomputed

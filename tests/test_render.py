@@ -44,3 +44,17 @@ def test_summaries_and_keywords_over_the_seed_corpus(seed_digest):
         assert all(s in a.draft.body for s in a.analysis.summary)
         assert 5 <= len(a.analysis.keywords) <= 10 or len(a.analysis.tokens) < 20
         assert all(len(k) > 1 and k not in stop and not any(c.isdigit() for c in k) for k in a.analysis.keywords)
+
+
+def test_the_home_page_of_an_archive_lists_the_newest_page_files_only(seed_digest):
+    """Thousands of page files are not listed on the home page; the newest are, with the total."""
+    from dataclasses import replace
+
+    from generator import render
+
+    pages = tuple(replace(seed_digest.pages[0], file=f"{k:04d}.txt", meta=replace(seed_digest.pages[0].meta,
+                                                                              date=f"2019-01-{k % 28 + 1:02d}"))
+                  for k in range(40))
+    home = render.render_site(replace(seed_digest, pages=pages))["index.md"]
+    assert "共 40 个版面文件，下表列出最新的 30 个。" in home
+    assert "| 0027\\.txt |" in home and "| 0028\\.txt |" not in home  # 2019-01-28 kept, 2019-01-01 left out
