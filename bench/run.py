@@ -9,6 +9,7 @@ in separate processes and in the same run:
   floor     jieba.lcut over the corpus text (one process; the unavoidable cost)
   full      digest generate, empty cache
   one page  digest generate again after one page changed (warm cache)
+  a day     digest generate again after a day's 20 new pages were added (warm cache)
   mkdocs    mkdocs build of the site (empty cache)
 
 and reports seconds, MB/s, articles/s, peak memory (max RSS of the process and
@@ -21,6 +22,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import re
 import subprocess
 import sys
 import tempfile
@@ -30,7 +32,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from bench.corpus import make_corpus  # noqa: E402
+from bench.corpus import PAGES_PER_DAY, make_corpus  # noqa: E402
 from tests.project import make_project  # noqa: E402
 
 FLOOR = """
@@ -47,8 +49,8 @@ print(time.perf_counter() - start)
 """
 
 
-def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str]:
-    """(seconds, peak MB, stdout) of a command run to completion."""
+def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str, str]:
+    """(seconds, peak MB, stdout, stderr) of a command run to completion."""
     start = time.perf_counter()
     process = subprocess.Popen(command, cwd=cwd, env=env or os.environ.copy(), stdout=subprocess.PIPE,
                                stderr=subprocess.PIPE, text=True)
@@ -58,7 +60,7 @@ def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tupl
     process.returncode = os.waitstatus_to_exitcode(status)
     if process.returncode != 0:
         raise SystemExit(f"{' '.join(command)} failed:\n{err[-2000:]}")
-    return seconds, usage.ru_maxrss / 1024, out
+    return seconds, usage.ru_maxrss / 1024, out, err
 
 
 def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict:
@@ -69,24 +71,34 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     row = {"pages": n_pages, "MB": megabytes}
 
-    _, _, out = timed([python, "-c", FLOOR, str(corpus)])
+    _, _, out, _ = timed([python, "-c", FLOOR, str(corpus)])
     row["floor_s"] = float(out.strip())
 
     cache, out_dir = work / f"cache-{n_pages}", work / f"out-{n_pages}"
     generate = [python, "-m", "generator.cli", "generate", "--seeds", str(corpus), "--out", str(out_dir),
-                "--cache", str(cache)] + (["--jobs", str(jobs)] if jobs else [])
-    row["full_s"], row["full_peak_MB"], _ = timed(generate, env=env)
+                "--cache", str(cache), "--timings"] + (["--jobs", str(jobs)] if jobs else [])
+    row["full_s"], row["full_peak_MB"], _, err = timed(generate, env=env)
+    row["full_stages"] = stage_timings(err)
     export = json.loads((out_dir / "data" / "articles.json").read_text(encoding="utf-8"))
     row["articles"] = len(export["articles"])
 
     changed = paths[len(paths) // 2]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
-    row["one_page_s"], row["one_page_peak_MB"], _ = timed(generate, env=env)
+    row["one_page_s"], row["one_page_peak_MB"], _, err = timed(generate, env=env)
+    row["one_page_stages"] = stage_timings(err)
+
+    # a day's pages: the next 20 of the same synthetic paper (make_corpus is sequential)
+    for path in make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]:
+        (corpus / path.name).write_bytes(path.read_bytes())
+    row["day_s"], row["day_peak_MB"], _, err = timed(generate, env=env)
+    row["day_stages"] = stage_timings(err)
+    for path in sorted(corpus.glob("*.txt"))[n_pages:]:
+        path.unlink()  # mkdocs below builds the N-page corpus (with the one changed page)
 
     if mkdocs:
         project = make_project(corpus, work / f"mk-{n_pages}", cache="")
         site = work / f"site-{n_pages}"
-        row["mkdocs_s"], row["mkdocs_peak_MB"], _ = timed(
+        row["mkdocs_s"], row["mkdocs_peak_MB"], _, _ = timed(
             [python, "-m", "mkdocs", "build", "-q", "-d", str(site)], cwd=project, env=env)
         row["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
         row["pagefind_bytes"] = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) \
@@ -125,11 +137,20 @@ def first_result(site: Path, query: str = "退役军人") -> dict:
     return {"first_result_bytes": total, "first_result_s": elapsed, "first_result_found": found > 0}
 
 
+def stage_timings(stderr: str) -> dict[str, float]:
+    """The stages `digest generate --timings` reported, in seconds."""
+    for line in stderr.splitlines():
+        if line.startswith("digest: timings: "):
+            return {stage: float(seconds) for stage, seconds in
+                    re.findall(r"([a-z][a-z ]*?) ([\d.]+) s", line[len("digest: timings: "):])}
+    return {}
+
+
 def report(rows: list[dict]) -> str:
     lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
-             "(% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
+             "(% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
              "downloaded before the first result (phone) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
@@ -143,8 +164,22 @@ def report(rows: list[dict]) -> str:
             f"| {r['pages']} | {r['MB']:.1f} | {r['articles']} | {r['floor_s']:.1f} ({r['MB'] / r['floor_s']:.2f}) "
             f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {r['articles'] / r['full_s']:.0f}/s) "
             f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
+            f"| {r['day_s']:.1f} ({100 * r['day_s'] / r['full_s']:.0f} %) "
             f"| {mk} | {mk_peak} | {index} | {first} |")
     return "\n".join(lines)
+
+
+def stages_report(rows: list[dict]) -> str:
+    """Where each `digest generate` run spent its time (seconds per stage)."""
+    lines = ["| pages | run | " + " | ".join(STAGES) + " |", "| --- | --- |" + " --- |" * len(STAGES)]
+    for r in rows:
+        for run, label in (("full", "full"), ("one_page", "one page changed"), ("day", "a day added")):
+            stages = r.get(f"{run}_stages") or {}
+            lines.append(f"| {r['pages']} | {label} | " + " | ".join(f"{stages.get(s, 0):.2f}" for s in STAGES) + " |")
+    return "\n".join(lines)
+
+
+STAGES = ("pages", "corrections", "analysis", "related", "render and write")
 
 
 def main(argv=None) -> int:
@@ -160,6 +195,8 @@ def main(argv=None) -> int:
             rows.append(measure(n, Path(tmp), mkdocs=not args.no_mkdocs, jobs=args.jobs))
             print(json.dumps(rows[-1]), file=sys.stderr)
     print(report(rows))
+    print()
+    print(stages_report(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0
