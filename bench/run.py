@@ -187,8 +187,12 @@ def main(argv=None) -> int:
     parser.add_argument("sizes", type=int, nargs="+", help="corpus sizes in pages")
     parser.add_argument("--no-mkdocs", action="store_true", help="skip mkdocs build")
     parser.add_argument("--jobs", type=int, help="digest generate --jobs")
+    parser.add_argument("--search", choices=("auto", "material", "pagefind"), default="auto",
+                        help="search backend of the mkdocs build (DIGEST_SEARCH; default: auto)")
     parser.add_argument("--json", type=Path, help="also write the rows as JSON")
     args = parser.parse_args(argv)
+    if args.search != "auto":
+        os.environ["DIGEST_SEARCH"] = args.search
     rows = []
     with tempfile.TemporaryDirectory(prefix="digest-bench-") as tmp:
         for n in args.sizes:
