@@ -154,11 +154,14 @@ class Linker:
         import numpy as np
 
         ratio = np.array([old_idf.get(w, new_idf[w]) / new_idf[w] if new_idf[w] else 1.0 for w in self.words])
-        raw = self.raw[rows]
-        before = raw.copy()
-        before.data = before.data * ratio[before.indices]  # the same words weighed as last time
-        moved = unit_rows(before) - self.text[rows]
-        return np.sqrt(np.asarray(moved.multiply(moved).sum(axis=1)).ravel())
+        drifts = [np.zeros(0)]
+        for start in range(0, len(rows), 4096):  # a few thousand rows at a time: bounded memory
+            part = rows[start:start + 4096]
+            before = self.raw[part]
+            before.data = before.data * ratio[before.indices]  # the same words weighed as last time
+            moved = unit_rows(before) - self.text[part]
+            drifts.append(np.sqrt(np.asarray(moved.multiply(moved).sum(axis=1)).ravel()))
+        return np.concatenate(drifts)
 
     def rank_reusing(self, stable: list[int], drift, previous: LinkState):
         """Rankings of every row, reusing the previous ones for stable rows where the bounds allow."""
@@ -258,9 +261,10 @@ def pair_products(matrix, left: list[int], right: list[int]):
     """The dot product of row left[k] with row right[k], for every k."""
     import numpy as np
 
-    if not left:
-        return np.zeros(0)
-    return np.asarray(matrix[left].multiply(matrix[right]).sum(axis=1), dtype=np.float64).ravel()
+    step = 20_000  # pairs at a time: picking rows copies them, so memory stays bounded
+    return np.concatenate([np.zeros(0)] + [
+        np.asarray(matrix[left[k:k + step]].multiply(matrix[right[k:k + step]]).sum(axis=1), dtype=np.float64).ravel()
+        for k in range(0, len(left), step)])
 
 
 def shared_words(text, words: list[str], left: list[int], right: list[int], top: int = 4) -> list[list[str]]:
