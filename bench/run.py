@@ -156,8 +156,8 @@ def report(rows: list[dict]) -> str:
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
         index = (f"{r['search_index_bytes'] / 1e6:.1f} MB ({r['search_index_bytes'] / 1e3 / r['articles']:.1f})"
                  if "search_index_bytes" in r else "—")
-        if r.get("pagefind_bytes"):
-            index += f"; Pagefind {r['pagefind_bytes'] / 1e6:.1f} MB in chunks"
+        if r.get("pagefind_bytes"):  # Material's index is then an empty stub
+            index = f"Pagefind, {r['pagefind_bytes'] / 1e6:.1f} MB in chunks"
         first = (f"{r['first_result_bytes'] / 1e6:.2f} MB, {r['first_result_s']:.1f} s"
                  if "first_result_bytes" in r else "—")
         lines.append(
