@@ -19,7 +19,7 @@ from pathlib import Path
 
 from .config import DEFAULT_THEMES, ConfigError, Settings
 from .pipeline import BuildError, Stopwatch, build, gc_paused
-from .render import EXPORT_PATH, site_files
+from .render import EXPORT_PATH, Deferred, site_files
 
 PROGRESS_MIN_PAGES = 20
 
@@ -125,7 +125,7 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
     return 0
 
 
-MANIFEST = ".digest-manifest.json"  # what the last run wrote: path → [sha1, size, mtime_ns]
+MANIFEST = ".digest-manifest.json"  # what the last run wrote: path → [sha1, size, mtime_ns(, inputs key)]
 
 
 def write_site(out: Path, files) -> tuple[int, int]:
@@ -139,7 +139,8 @@ def write_site(out: Path, files) -> tuple[int, int]:
     atomic (a reader sees the old file or the new one). The manifest of what
     was written is removed while updating and put back last: after an
     interrupted run every file is compared in full. One file is held in
-    memory at a time.
+    memory at a time. A ``Deferred`` file whose key is the one recorded for
+    the untouched file on disk is not rendered at all.
     """
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
@@ -152,6 +153,13 @@ def write_site(out: Path, files) -> tuple[int, int]:
     try:
         for path, text in files:
             target, staged_file = out / path, staging / f"{len(staged)}"
+            key = None
+            if isinstance(text, Deferred):
+                key, entry = text.key, known.get(path)
+                if entry and entry[3:] == [key] and untouched(target, entry):
+                    manifest[path] = entry  # made from the same inputs, and nobody edited it since
+                    continue
+                text = text.render()
             if isinstance(text, str):  # a page: compared in memory, staged only if it changed
                 data = text.encode("utf-8")
                 digest, size = hashlib.sha1(data).hexdigest(), len(data)
@@ -164,17 +172,18 @@ def write_site(out: Path, files) -> tuple[int, int]:
                                  known.get(path))
                 if same:
                     staged_file.unlink()
+            inputs = [key] if key else []
             if same:
-                manifest[path] = [digest, size, target.stat().st_mtime_ns]
+                manifest[path] = [digest, size, target.stat().st_mtime_ns] + inputs
             else:
-                staged.append((staged_file, path, digest))
+                staged.append((staged_file, path, [digest] + inputs))
         manifest_path.unlink(missing_ok=True)
-        for staged_file, path, digest in staged:
+        for staged_file, path, (digest, *inputs) in staged:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
             staged_file.replace(target)
             stat = target.stat()
-            manifest[path] = [digest, stat.st_size, stat.st_mtime_ns]
+            manifest[path] = [digest, stat.st_size, stat.st_mtime_ns] + inputs
     finally:
         shutil.rmtree(staging, ignore_errors=True)
     remove_others(out, set(manifest) | {MANIFEST})
@@ -202,9 +211,18 @@ def unchanged(target: Path, compare, digest: str, size: int, known: list | None)
         return False
     if stat.st_size != size:
         return False
-    if known and known[1:] == [stat.st_size, stat.st_mtime_ns]:
+    if known and untouched(target, known, stat):
         return known[0] == digest
     return compare()
+
+
+def untouched(target: Path, entry: list, stat: os.stat_result | None = None) -> bool:
+    """Whether ``target`` is as the manifest entry [sha1, size, mtime_ns, ...] recorded it."""
+    try:
+        stat = stat or target.stat()
+    except OSError:
+        return False
+    return entry[1:3] == [stat.st_size, stat.st_mtime_ns]
 
 
 def remove_others(out: Path, keep: set[str]) -> None:

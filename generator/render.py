@@ -7,15 +7,20 @@ clock or iterates a set, so the same digest always renders byte for byte.
 from __future__ import annotations
 
 import functools
-
+import hashlib
 import html
+import io
 import json
+import pickle
 from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False) for one string, in C
 import re
 from collections import Counter
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
+import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import link
@@ -60,6 +65,51 @@ def environment() -> Environment:
     return env
 
 
+@dataclass(frozen=True)
+class Deferred:
+    """A file rendered only on demand: ``key`` fingerprints everything its text is made from.
+
+    A writer that already holds the text made from the same key (``cli.write_site``
+    keeps each file's key in its manifest) need not render it again: a day's new
+    pages leave almost every article page's inputs as they were.
+    """
+
+    key: str
+    render: Callable[[], str]
+
+
+@functools.lru_cache(maxsize=1)
+def renderer_version() -> str:
+    """A hash of what turns a view into text: the templates, this module and Jinja2's version."""
+    digest = hashlib.sha256(jinja2.__version__.encode() + b"\0" + Path(__file__).read_bytes())
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        digest.update(path.name.encode() + b"\0" + path.read_bytes())
+    return digest.hexdigest()
+
+
+def fingerprint(*values) -> str:
+    """A hash of plain values (dicts, lists, tuples, strings, numbers) by value.
+
+    Pickle's ``fast`` mode writes every object in full instead of referring back
+    to an equal object seen before, so equal values give equal bytes whichever
+    objects happen to be shared; it is about three times faster than ``repr``.
+    """
+    buffer = io.BytesIO()
+    pickler = pickle.Pickler(buffer, protocol=5)
+    pickler.fast = True
+    pickler.dump((renderer_version(),) + values)
+    return hashlib.sha1(buffer.getvalue()).hexdigest()
+
+
+def text_of(content) -> str:
+    """The text of one item of ``site_files``: a string, a Deferred or an iterator of pieces."""
+    if isinstance(content, str):
+        return content
+    if isinstance(content, Deferred):
+        return content.render()
+    return "".join(content)
+
+
 def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
                 search: str = "material") -> dict[str, str]:
     """Every generated file of the site, by its path relative to the docs folder.
@@ -67,15 +117,16 @@ def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", 
     ``search="pagefind"`` leaves the pages out of Material's search index
     (Pagefind indexes the built HTML instead; see mkdocs_plugin).
     """
-    return {path: text if isinstance(text, str) else "".join(text)
-            for path, text in site_files(digest, site_name=site_name, site_url=site_url, search=search)}
+    return {path: text_of(content)
+            for path, content in site_files(digest, site_name=site_name, site_url=site_url, search=search)}
 
 
 def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
                search: str = "material"):
     """``render_site`` one file at a time, for writers that need not hold the whole site.
 
-    Yields (path, text); the export, the one large file, comes as an iterator of pieces.
+    Yields (path, content): the content is the text, or for an article page a
+    ``Deferred`` rendering, or for the export, the one large file, an iterator of pieces.
     """
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
@@ -83,8 +134,8 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     views = {a.id: article_view(a, digest) for a in digest.articles}  # each article is shown on several pages
     article_page = env.get_template("article.md.j2")
     for a in digest.articles:
-        yield f"articles/{a.slug}.md", article_page.render(
-            a=views[a.id], related=[related_view(r, by_id) for r in a.related], search=search)
+        inputs = {"a": views[a.id], "related": [related_view(r, by_id) for r in a.related], "search": search}
+        yield f"articles/{a.slug}.md", Deferred(fingerprint(inputs), functools.partial(article_page.render, inputs))
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]

@@ -39,6 +39,30 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
     assert not (out / "index.md").exists()
 
 
+def test_a_deferred_page_is_rendered_only_when_its_inputs_or_the_file_changed(tmp_path):
+    from generator.cli import write_site
+    from generator.render import Deferred
+
+    out, rendered = tmp_path / "out", []
+
+    def page(key, text):
+        return Deferred(key, lambda: rendered.append(key) or text)
+
+    assert write_site(out, [("a.md", page("k1", "甲\n")), ("b.md", page("k2", "乙\n"))]) == (2, 2)
+    assert rendered == ["k1", "k2"]
+    assert write_site(out, [("a.md", page("k1", "甲\n")), ("b.md", page("k2", "乙\n"))]) == (2, 0)
+    assert rendered == ["k1", "k2"]  # same inputs, files untouched: nothing rendered
+    assert write_site(out, [("a.md", page("k1", "甲\n")), ("b.md", page("k3", "乙，新\n"))]) == (2, 1)
+    assert rendered[2:] == ["k3"]
+    (out / "a.md").write_text("手改过\n", encoding="utf-8")  # edited by hand: rendered and put right
+    assert write_site(out, [("a.md", page("k1", "甲\n")), ("b.md", page("k3", "乙，新\n"))]) == (2, 1)
+    assert rendered[3:] == ["k1"] and (out / "a.md").read_text(encoding="utf-8") == "甲\n"
+    # a page that renders to the same text under new inputs is compared, not rewritten
+    assert write_site(out, [("a.md", page("k4", "甲\n")), ("b.md", page("k3", "乙，新\n"))]) == (2, 0)
+    assert write_site(out, [("a.md", page("k4", "甲\n")), ("b.md", page("k3", "乙，新\n"))]) == (2, 0)
+    assert rendered[4:] == ["k4"]
+
+
 def test_a_build_that_fails_part_way_changes_nothing(tmp_path):
     import pytest
 
