@@ -29,6 +29,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass
+from itertools import chain
 
 from .model import Article, Related
 
@@ -97,7 +98,7 @@ class Linker:
 
         self.articles, self.n = articles, len(articles)
         self.row_of = {a.id: i for i, a in enumerate(articles)}
-        words = sorted({w for a in articles for w in vectors[a.id]})  # column order = word order (ties)
+        words = sorted(set(chain.from_iterable(vectors[a.id] for a in articles)))  # column order = word order (ties)
         self.raw, self.words = sparse_rows([vectors[a.id] for a in articles], np.float64, words)
         self.text = unit_rows(self.raw)  # the product of two rows is their cosine
         self.places, _ = sparse_rows([dict.fromkeys(a.analysis.places, 1.0) for a in articles], np.float32)
@@ -167,76 +168,101 @@ class Linker:
         """Rankings of every row, reusing the previous ones for stable rows where the bounds allow."""
         import numpy as np
 
-        n = self.n
         stable_set = set(stable)
-        changed = [i for i in range(n) if i not in stable_set]
+        changed = [i for i in range(self.n) if i not in stable_set]
         watched_stable = [stable[k] for k in np.argsort(-drift, kind="stable")[:DRIFT_WATCH] if drift[k] > 0]
         rest_drift = float(np.sort(drift)[::-1][DRIFT_WATCH]) if len(stable) > DRIFT_WATCH else 0.0
-        drift_of = dict(zip(stable, drift.tolist()))
         watched = np.array(sorted(set(changed) | set(watched_stable)), dtype=np.int64)
-        # exact scores of every row against the watched columns
-        cosine_w = (self.text @ self.text[watched].T).toarray()
-        score_w = cosine_w + PLACE_BONUS * ((self.places @ self.places[watched].T).toarray() > 0) \
-            + THEME_BONUS * ((self.themes @ self.themes[watched].T).toarray() > 0)
-        # exact scores of each stable row's previous list
-        left, right = [], []
-        full = set(changed)
-        for i in stable:
-            members = [self.row_of.get(j) for j, _ in previous.best[self.articles[i].id]]
-            if any(m is None for m in members):  # a related article was removed: its place is open
-                full.add(i)
-                continue
-            left += [i] * len(members)
-            right += members
-        pair_cosine = pair_products(self.text, left, right)
-        pair_score = pair_cosine + PLACE_BONUS * (pair_products(self.places, left, right) > 0) \
-            + THEME_BONUS * (pair_products(self.themes, left, right) > 0)
-        listed: dict[int, dict[int, tuple[float, float]]] = {}
-        for i, j, c, s in zip(left, right, pair_cosine.tolist(), pair_score.tolist()):
-            listed.setdefault(i, {})[j] = (c, s)
-        best, ceiling = {}, {}
-        for i in stable:
-            if i in full:
-                continue
-            candidates = dict(listed.get(i, {}))
-            for k, j in enumerate(watched.tolist()):
-                candidates[j] = (float(cosine_w[i, k]), float(score_w[i, k]))
-            candidates.pop(i, None)
-            columns = np.array(list(candidates), dtype=np.int64)
-            values = np.array(list(candidates.values()), dtype=np.float64).reshape(-1, 2)
-            key = self.key(values[:, 1], values[:, 0], columns)
-            order = np.argsort(-key, kind="stable")
-            chosen = [k for k in order[:self.take] if key[k] >= 0]
-            # every other article's score is at most this
-            outside = previous.ceiling[self.articles[i].id] + drift_of[i] + rest_drift + EPSILON
-            if len(chosen) == self.take:
-                safe = key[chosen[-1]] > np.rint(outside * 10_000) * n + n - 1
-            else:
-                safe = outside < RELATED_MIN
-            if not safe and drift_of[i] == 0.0 and rest_drift == 0.0:
-                # Nothing outside moved: they all still rank below the previous list's last.
-                last = previous.best[self.articles[i].id]
-                safe = len(last) < self.take or len(chosen) == self.take and not ranks_below(
-                    (float(values[chosen[-1], 1]), self.articles[int(columns[chosen[-1]])].id), last[-1][::-1])
-            if not safe:
-                full.add(i)
-                continue
-            best[i] = [(int(columns[k]), float(values[k, 1])) for k in chosen]
-            on_list = set(chosen)
-            ceiling[i] = max([outside] + [values[k, 1] for k in range(len(columns))
-                                          if k not in on_list and values[k, 0] > 0])
+        best, ceiling, full = {}, {}, set(changed)
+        step = max(64, BLOCK_CELLS // max(1, len(watched) + RELATED_MAX))  # rows at a time: bounded memory
+        for start in range(0, len(stable), step):
+            rows = stable[start:start + step]
+            kept, open_rows = self.check_rows(rows, drift[start:start + step], rest_drift, watched, previous)
+            for i, (row_best, row_ceiling) in kept.items():
+                best[i], ceiling[i] = row_best, row_ceiling
+            full.update(open_rows)
         more_best, more_ceiling = self.rank_rows(sorted(full))
         best.update(more_best)
         ceiling.update(more_ceiling)
         return best, ceiling
 
+    def check_rows(self, rows: list[int], drift, rest_drift: float, watched, previous: LinkState):
+        """For stable rows: ({row: (ranking, ceiling)} where the previous ranking provably holds, rows to redo).
+
+        Each row's candidates are its previous list and the watched articles (the
+        changed ones and those that drifted most), all scored exactly; every other
+        article scores at most the old ceiling plus both drifts.
+        """
+        import numpy as np
+
+        n, take = self.n, self.take
+        lists = [previous.best[self.articles[i].id] for i in rows]
+        width = max([1] + [len(listed) for listed in lists])
+        members = np.full((len(rows), width), -1, dtype=np.int64)
+        redo = set()
+        for r, (i, listed) in enumerate(zip(rows, lists)):
+            found = [self.row_of.get(j, -1) for j, _ in listed]
+            if -1 in found:  # a related article was removed: its place is open
+                redo.add(i)
+            members[r, :len(found)] = found
+        # exact scores of each row's previous list …
+        left = np.repeat(np.asarray(rows, dtype=np.int64), width)[members.ravel() >= 0]
+        right = members[members >= 0]
+        listed_cosine, listed_score = np.zeros(members.shape), np.zeros(members.shape)
+        listed_cosine[members >= 0] = cosine = pair_products(self.text, left.tolist(), right.tolist())
+        listed_score[members >= 0] = cosine + PLACE_BONUS * (pair_products(self.places, left, right) > 0) \
+            + THEME_BONUS * (pair_products(self.themes, left, right) > 0)
+        # … and against every watched article
+        watched_cosine = (self.text[rows] @ self.text[watched].T).toarray()
+        watched_score = watched_cosine + PLACE_BONUS * ((self.places[rows] @ self.places[watched].T).toarray() > 0) \
+            + THEME_BONUS * ((self.themes[rows] @ self.themes[watched].T).toarray() > 0)
+        columns = np.hstack([members, np.broadcast_to(watched, (len(rows), len(watched)))])
+        cosine = np.hstack([listed_cosine, watched_cosine])
+        score = np.hstack([listed_score, watched_score])
+        # a candidate counts once (a listed one that is also watched, as watched) and never for itself
+        candidate = np.hstack([(members >= 0) & ~np.isin(members, watched), np.ones(watched_cosine.shape, bool)])
+        candidate &= columns != np.asarray(rows, dtype=np.int64)[:, None]
+        key = self.key(score, cosine, np.maximum(columns, 0))
+        key[~candidate] = -1
+        order = np.argsort(-key, axis=1, kind="stable")[:, :take]
+        chosen_key = np.take_along_axis(key, order, axis=1)
+        chosen_count = (chosen_key >= 0).sum(axis=1)
+        # every other article's score is at most this
+        outside = np.array([previous.ceiling[self.articles[i].id] for i in rows]) + drift + rest_drift + EPSILON
+        if take:
+            safe = np.where(chosen_count == take, chosen_key[:, -1] > np.rint(outside * 10_000) * n + n - 1,
+                            outside < RELATED_MIN)
+        else:
+            safe = outside < RELATED_MIN
+        on_list = np.zeros(key.shape, bool)
+        np.put_along_axis(on_list, order, chosen_key >= 0, axis=1)
+        others = np.where(candidate & ~on_list & (cosine > 0), score, -np.inf).max(axis=1, initial=-np.inf)
+        kept = {}
+        for r, i in enumerate(rows):
+            if i in redo:
+                continue
+            picked = [int(k) for k in order[r, :chosen_count[r]]]
+            if not safe[r] and drift[r] == 0.0 and rest_drift == 0.0:
+                # Nothing outside moved: they all still rank below the previous list's last.
+                last = lists[r]
+                safe[r] = len(last) < take or len(picked) == take and not ranks_below(
+                    (float(score[r, picked[-1]]), self.articles[int(columns[r, picked[-1]])].id), last[-1][::-1])
+            if not safe[r]:
+                redo.add(i)
+                continue
+            kept[i] = ([(int(columns[r, k]), float(score[r, k])) for k in picked],
+                       float(max(outside[r], others[r])))
+        return kept, redo
+
     def explained(self, best: dict[int, list[tuple[int, float]]]) -> dict[str, tuple[Related, ...]]:
         """The rankings as Related links with their reasons, per article id."""
         pairs = [(i, j, s) for i in sorted(best) for j, s in best[i]]
         shared = shared_words(self.text, self.words, [i for i, _, _ in pairs], [j for _, j, _ in pairs])
+        facts = [LinkFacts.of(a) for a in self.articles]  # once per article, not once per pair
         result: dict[str, list[Related]] = {a.id: [] for a in self.articles}
         for (i, j, score), common in zip(pairs, shared):
-            result[self.articles[i].id].append(explain(self.articles[i], self.articles[j], common, score))
+            result[self.articles[i].id].append(
+                Related(self.articles[j].id, round(score, 4), reason(facts[i], facts[j], common)))
         return {key: tuple(value) for key, value in result.items()}
 
 
@@ -298,25 +324,41 @@ def sparse_rows(rows: list[dict], dtype, keys=None):
     import numpy as np
     from scipy import sparse
 
-    columns: dict = {key: k for k, key in enumerate(keys)} if keys is not None else {}
-    indices = np.fromiter((columns.setdefault(key, len(columns)) for row in rows for key in row), dtype=np.int64)
-    data = np.fromiter((value for row in rows for value in row.values()), dtype=dtype, count=len(indices))
+    if keys is None:
+        keys = dict.fromkeys(chain.from_iterable(rows))  # first seen first
+    columns = {key: k for k, key in enumerate(keys)}
+    # map and chain iterate in C: a corpus has millions of (word, weight) entries
+    size = sum(map(len, rows))
+    indices = np.fromiter(map(columns.__getitem__, chain.from_iterable(rows)), dtype=np.int64, count=size)
+    data = np.fromiter(chain.from_iterable(map(dict.values, rows)), dtype=dtype, count=size)
     indptr = np.zeros(len(rows) + 1, dtype=np.int64)
     np.cumsum([len(row) for row in rows], out=indptr[1:])
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(1, len(columns))))
     return matrix, list(columns)
 
 
-def explain(a: Article, b: Article, shared: list[str], score: float) -> Related:
-    """The link from ``a`` to ``b`` with its reason: the shared words that weigh most, place, theme."""
-    b_places = set(b.analysis.places)
-    places = [p.name for p in a.analysis.places if p in b_places]
-    themes = [t for t in a.theme_keys if t != "other" and t in b.theme_keys]
+@dataclass(frozen=True)
+class LinkFacts:
+    """What a reason says about one side of a link: its places and its themes."""
+
+    places: tuple
+    place_set: frozenset
+    themes: tuple[str, ...]  # without "other", which says nothing in common
+
+    @classmethod
+    def of(cls, article: Article) -> "LinkFacts":
+        places = article.analysis.places
+        return cls(places, frozenset(places), tuple(t for t in article.theme_keys if t != "other"))
+
+
+def reason(a: LinkFacts, b: LinkFacts, shared: list[str]) -> str:
+    """Why ``b`` is related to ``a``, in words: shared keywords, the same place, the same theme."""
     reasons = []
     if shared:
         reasons.append("共同关键词：" + "、".join(shared))
+    places = [p.name for p in a.places if p in b.place_set]
     if places:
         reasons.append("同一地点：" + "、".join(places[:2]))
-    if themes:
+    if any(t in b.themes for t in a.themes):
         reasons.append("同一专题")
-    return Related(b.id, round(score, 4), "；".join(reasons))
+    return "；".join(reasons)
