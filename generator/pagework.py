@@ -140,23 +140,36 @@ class PageCache:
     def load(self, key: str) -> PageWork | None:
         if self.folder is None:
             return None
-        try:
-            with open(self.folder / key[:2] / key, "rb") as handle:
-                return shared_words(pickle.load(handle))
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
-            return None  # missing or from another version: do the work again
+        work = read_cached(self.folder / key[:2] / key)
+        return shared_words(work) if isinstance(work, PageWork) else None  # else: do the work again
 
     def store(self, key: str, work: PageWork) -> None:
         if self.folder is None or work.page is None:
             return
-        target = self.folder / key[:2] / key
-        try:
-            target.parent.mkdir(parents=True, exist_ok=True)
-            temporary = target.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(work, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(target)  # atomic: a reader never sees half a file
-        except OSError:
-            pass  # a read-only or full disk slows the next build, it does not break this one
+        write_cached(self.folder / key[:2] / key, work)
+
+
+def read_cached(path: Path):
+    """What ``write_cached`` left at ``path``, or None when it is missing or from another version."""
+    try:
+        with open(path, "rb") as handle:
+            return pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
+        return None
+
+
+def write_cached(target: Path, value) -> None:
+    """Pickle ``value`` to ``target`` atomically: a reader never sees half a file.
+
+    A read-only or full disk slows the next build; it does not break this one.
+    """
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        temporary = target.with_suffix(f".{os.getpid()}.tmp")
+        temporary.write_bytes(pickle.dumps(value, protocol=pickle.HIGHEST_PROTOCOL))
+        temporary.replace(target)
+    except OSError:
+        pass
 
 
 def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = None, progress=None) -> list[PageWork]:

@@ -10,8 +10,6 @@ from __future__ import annotations
 
 import contextlib
 import gc
-import os
-import pickle
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -161,27 +159,18 @@ class LinkStateFile:
         self.path = folder / f"links-{pagework.code_version()[:16]}.pickle" if folder else None
 
     def load(self) -> links.LinkState | None:
-        if self.path is None:
-            return None
-        try:
-            with open(self.path, "rb") as handle:
-                state = pickle.load(handle)
-            return state if isinstance(state, links.LinkState) else None
-        except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError, ValueError):
-            return None  # none yet, or unreadable: link from scratch
+        state = pagework.read_cached(self.path) if self.path else None
+        return state if isinstance(state, links.LinkState) else None  # none yet, or unreadable: link afresh
 
     def store(self, state: links.LinkState) -> None:
         if self.path is None:
             return
         try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            for old in self.folder.glob("links-*.pickle"):
-                old.unlink()
-            temporary = self.path.with_suffix(f".{os.getpid()}.tmp")
-            temporary.write_bytes(pickle.dumps(state, protocol=pickle.HIGHEST_PROTOCOL))
-            temporary.replace(self.path)
+            for old in self.folder.glob("links-*.pickle"):  # another code version's: never read again
+                old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only cache slows the next build, it does not break this one
+        pagework.write_cached(self.path, state)
 
 
 def check_unique_urls(articles: list[Article]) -> None:

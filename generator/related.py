@@ -63,8 +63,6 @@ def link_incrementally(articles: list[Article], vectors: dict[str, dict[str, flo
                        previous: LinkState | None, limit: int = RELATED_MAX
                        ) -> tuple[dict[str, tuple[Related, ...]], LinkState]:
     """``related_articles``, reusing the previous build's ranking where it provably still holds."""
-    import numpy as np
-
     links = Linker(articles, vectors, limit)
     n = len(articles)
     signatures = {a.id: signature(a) for a in articles}

@@ -101,7 +101,7 @@ def test_incremental_linking_gives_what_a_full_computation_gives():
     places = [Place(f"地{k}", ("淄博市", f"地{k}")) for k in range(4)]
     articles = [FakeArticle(rng, k, words, places) for k in range(150)]
     idf = {w: rng.uniform(1.0, 8.0) for w in words}
-    state, reused = None, 0
+    state = None
     for step in range(16):
         vectors = weigh(articles, idf)
         got, state = link_incrementally(articles, vectors, dict(idf), state)
