@@ -13,6 +13,7 @@ import math
 import sys
 import re
 from collections import Counter
+from itertools import chain
 from dataclasses import dataclass
 
 from .model import Analysis, DateInfo, Draft, Figure, PageMeta, Place, ThemeScore
@@ -32,6 +33,7 @@ SUMMARY_HARD_MAX = 200
 FIGURES_MAX = 8
 PLACES_MAX = 5
 PRIOR_STRENGTH = 20  # how many articles the jieba IDF prior is worth
+RANKED_FIRST = 32  # ranked words read first per article (``Weights.keywords``)
 
 
 def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
@@ -56,22 +58,27 @@ class Facts:
     themes: tuple[ThemeScore, ...]
 
 
-def analyze(draft: Draft, tokens: tuple[str, ...], *, scores: dict[str, float], facts: Facts,
-            as_written=lambda sentences: sentences) -> Analysis:
-    """Everything the pages show about one article, from its draft, tokens, their TF-IDF scores and its facts.
+def analyze(draft: Draft, tokens: tuple[str, ...], *, keywords: tuple[str, ...], facts: Facts,
+            summary: tuple[str, ...] | None = None, as_written=lambda sentences: sentences) -> Analysis:
+    """Everything the pages show about one article, from its draft, tokens, keywords and facts.
 
-    ``as_written`` maps summary sentences of the folded draft back to the text as printed.
+    ``as_written`` maps summary sentences of the folded draft back to the text
+    as printed; a ``summary`` already made from the same draft and keywords
+    (a previous build's) is used as it is.
     """
-    title_words = {w for w in scores if w in draft.title}  # reuse the one segmentation (each word once)
-    keywords = extract_keywords(scores, title_words=title_words)
     return Analysis(
         tokens=tokens,
         keywords=keywords,
-        summary=as_written(summarize(draft, keywords=keywords)),
+        summary=as_written(summarize(draft, keywords=keywords)) if summary is None else summary,
         figures=facts.figures,
         places=facts.places,
         date=facts.date,
     )
+
+
+def title_words(draft: Draft, tokens: tuple[str, ...]) -> set[str]:
+    """The content words that occur in the headline (they weigh double as keywords)."""
+    return {w for w in set(tokens) if w in draft.title}
 
 
 class IdfTable(dict):
@@ -108,19 +115,103 @@ def extract_keywords(scores: dict[str, float], *, title_words: set[str], limit: 
     times faster than a key function called per word.
     """
     ranked = sorted([(-score * 2 if word in title_words else -score, word) for word, score in scores.items()])
-    return tuple(distinct_words(ranked, limit))
+    return tuple(distinct_words((word for _, word in ranked), limit))
 
 
-def distinct_words(ranked: list[tuple[float, str]], limit: int) -> list[str]:
-    """The first ``limit`` ranked words, skipping any that contains or is contained in one chosen before."""
+def distinct_words(ranked, limit: int) -> list[str]:
+    """The first ``limit`` of the ranked words, skipping any that contains or is contained in one chosen before."""
     chosen: list[str] = []
-    for _, word in ranked:
+    for word in ranked:
         if any(word in other or other in word for other in chosen):
             continue  # 社会组织 and 社会组织党建 say the same thing twice
         chosen.append(word)
         if len(chosen) == limit:
             break
     return chosen
+
+
+@dataclass(frozen=True)
+class Weights:
+    """Every article's keyword weights at once: the TF-IDF of ``keyword_scores`` as one sparse matrix.
+
+    A row per article (in the order given), a column per word; ``words`` is
+    sorted, so ranking equal weights by word is ranking them by column. Built
+    with NumPy from the token lists, this is ten times faster than a Counter
+    and a dict per article, and gives the same numbers: each weight is the
+    same two floating-point operations, count / length × idf.
+    """
+
+    words: list[str]
+    matrix: object  # scipy.sparse.csr_matrix, float64, sorted indices
+    idf: dict[str, float]
+
+    def keywords(self, title_words: list[set[str]], limit: int = KEYWORDS_MAX) -> list[tuple[str, ...]]:
+        """``extract_keywords`` for every row: one sort of every (row, weight, word) triple."""
+        import numpy as np
+
+        m = self.matrix
+        n, width = m.shape
+        rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(m.indptr))
+        doubled = np.ones(len(m.data))
+        entry = rows * width + m.indices  # increasing: rows in order, columns sorted within a row
+        column = {w: k for k, w in enumerate(self.words)}
+        titled = np.fromiter((i * width + column[w] for i, found in enumerate(title_words) for w in found),
+                             dtype=np.int64)
+        doubled[np.searchsorted(entry, titled)] = 2.0
+        order = rank_order(rows, m.data * doubled, m.indices, width)
+        ranked = m.indices[order].tolist()
+        words, bounds = self.words, m.indptr.tolist()
+        result = []
+        for a, b in zip(bounds, bounds[1:]):
+            # the keywords are nearly always among a row's first few words: read more only when they are not
+            chosen = distinct_words(map(words.__getitem__, ranked[a:min(b, a + RANKED_FIRST)]), limit)
+            if len(chosen) < limit and b > a + RANKED_FIRST:
+                chosen = distinct_words(map(words.__getitem__, ranked[a:b]), limit)
+            result.append(tuple(chosen))
+        return result
+
+
+def rank_order(rows, weights, columns, width: int):
+    """The order of entries by row, then weight (largest first), then column.
+
+    Equal weights get equal integer levels, so one integer per entry carries all
+    three and a single unstable sort orders them: twice as fast as ``lexsort``.
+    """
+    import numpy as np
+
+    levels, level = np.unique(-weights, return_inverse=True)
+    if (int(rows[-1]) + 1 if len(rows) else 1) * max(1, len(levels)) * width >= 2 ** 62:
+        return np.lexsort((columns, -weights, rows))  # too many to pack into one integer
+    return np.argsort((rows * len(levels) + level.ravel()) * width + columns)
+
+
+def weigh(token_lists: list[tuple[str, ...]], segmenter: Segmenter) -> Weights:
+    """The Weights of a corpus: term counts, document frequencies and IDF (``idf``) in one pass."""
+    import numpy as np
+    from scipy import sparse
+
+    n = len(token_lists)
+    words = sorted(set().union(*token_lists))
+    width = max(1, len(words))
+    column = {w: k for k, w in enumerate(words)}
+    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
+    columns = np.fromiter(map(column.__getitem__, chain.from_iterable(token_lists)), dtype=np.int64,
+                          count=int(lengths.sum()))
+    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
+    entries, counts = np.unique(rows * width + columns, return_counts=True)  # sorted: by row, then word
+    entry_rows, entry_columns = np.divmod(entries, width)
+    indptr = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(np.bincount(entry_rows, minlength=n), out=indptr[1:])
+    df = np.bincount(entry_columns, minlength=len(words)).tolist()
+    # IDF word by word in Python, as ``idf`` computes it (NumPy's log may differ in the last bit)
+    prior, median, weight = segmenter.idf, segmenter.median_idf, PRIOR_STRENGTH / (PRIOR_STRENGTH + n)
+    idf_values = [weight * prior.get(w, median) + (1 - weight) * (math.log((n + 1) / (d + 1)) + 1)
+                  for w, d in zip(words, df)]
+    totals = np.maximum(lengths, 1)  # an article without content words has no weights at all
+    data = counts / np.repeat(totals, np.diff(indptr)) * np.asarray(idf_values)[entry_columns]
+    matrix = sparse.csr_matrix((data, entry_columns, indptr), shape=(n, width))
+    matrix.has_sorted_indices = True
+    return Weights(words, matrix, dict(zip(words, idf_values)))
 
 
 def sentences(text: str) -> list[str]:

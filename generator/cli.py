@@ -152,7 +152,8 @@ def write_site(out: Path, files) -> tuple[int, int]:
     manifest, staged = {}, []
     try:
         for path, text in files:
-            target, staged_file = out / path, staging / f"{len(staged)}"
+            # plain strings: a Path per file costs more than the check for thousands of unchanged files
+            target, staged_file = f"{out}/{path}", f"{staging}/{len(staged)}"
             key = None
             if isinstance(text, Deferred):
                 key, entry = text.key, known.get(path)
@@ -163,25 +164,25 @@ def write_site(out: Path, files) -> tuple[int, int]:
             if isinstance(text, str):  # a page: compared in memory, staged only if it changed
                 data = text.encode("utf-8")
                 digest, size = hashlib.sha1(data).hexdigest(), len(data)
-                same = unchanged(target, lambda: target.read_bytes() == data, digest, size, known.get(path))
+                same = unchanged(target, lambda: Path(target).read_bytes() == data, digest, size, known.get(path))
                 if not same:
-                    staged_file.write_bytes(data)
+                    Path(staged_file).write_bytes(data)
             else:  # the export: streamed to the staging folder, then compared
                 digest, size = stage(staged_file, text)
                 same = unchanged(target, lambda: filecmp.cmp(target, staged_file, shallow=False), digest, size,
                                  known.get(path))
                 if same:
-                    staged_file.unlink()
+                    os.unlink(staged_file)
             inputs = [key] if key else []
             if same:
-                manifest[path] = [digest, size, target.stat().st_mtime_ns] + inputs
+                manifest[path] = [digest, size, os.stat(target).st_mtime_ns] + inputs
             else:
                 staged.append((staged_file, path, [digest] + inputs))
         manifest_path.unlink(missing_ok=True)
         for staged_file, path, (digest, *inputs) in staged:
             target = out / path
             target.parent.mkdir(parents=True, exist_ok=True)
-            staged_file.replace(target)
+            os.replace(staged_file, target)
             stat = target.stat()
             manifest[path] = [digest, stat.st_size, stat.st_mtime_ns] + inputs
     finally:
@@ -203,10 +204,10 @@ def stage(target: Path, pieces) -> tuple[str, int]:
     return digest.hexdigest(), size
 
 
-def unchanged(target: Path, compare, digest: str, size: int, known: list | None) -> bool:
+def unchanged(target: str, compare, digest: str, size: int, known: list | None) -> bool:
     """Whether ``target`` already holds the text (the manifest is trusted only for untouched files)."""
     try:
-        stat = target.stat()
+        stat = os.stat(target)
     except OSError:
         return False
     if stat.st_size != size:
@@ -216,10 +217,10 @@ def unchanged(target: Path, compare, digest: str, size: int, known: list | None)
     return compare()
 
 
-def untouched(target: Path, entry: list, stat: os.stat_result | None = None) -> bool:
+def untouched(target: str | Path, entry: list, stat: os.stat_result | None = None) -> bool:
     """Whether ``target`` is as the manifest entry [sha1, size, mtime_ns, ...] recorded it."""
     try:
-        stat = stat or target.stat()
+        stat = stat or os.stat(target)
     except OSError:
         return False
     return entry[1:3] == [stat.st_size, stat.st_mtime_ns]
@@ -229,9 +230,10 @@ def remove_others(out: Path, keep: set[str]) -> None:
     """Delete files under ``out`` that the site no longer has, and folders left empty."""
     for folder, subfolders, names in os.walk(out, topdown=False):
         base = Path(folder)
+        prefix = "" if base == out else base.relative_to(out).as_posix() + "/"
         for name in names:
-            if (base / name).relative_to(out).as_posix() not in keep:
-                (base / name).unlink()
+            if prefix + name not in keep:
+                os.unlink(os.path.join(folder, name))
         if base != out and not any(base.iterdir()):
             base.rmdir()
 

@@ -6,6 +6,7 @@ Everything is frozen: a stage returns new values, it never edits its input.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 
@@ -175,7 +176,7 @@ class Article:
     def url(self) -> str:
         return f"articles/{self.slug}/"
 
-    @property
+    @functools.cached_property  # read for every article on every theme page: worked out once
     def theme_keys(self) -> tuple[str, ...]:
         return tuple(t.key for t in self.themes) or ("other",)
 

@@ -48,6 +48,7 @@ class PageWork:
     slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
     facts: tuple[analyze.Facts, ...] = ()
     problem: str | None = None  # why the page could not be read
+    key: str = ""  # the page's cache key: names the work of this page's bytes under this code and configuration
 
 
 @functools.lru_cache(maxsize=1)
@@ -185,7 +186,7 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
         key = cache.key(source)
         cached = cache.load(key)
         if cached is not None:
-            results[i] = cached
+            results[i] = replace(cached, key=key)
             if progress:
                 progress(path.name)
         else:
@@ -197,13 +198,13 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
             work = functools.partial(process_page, context=cache.context)
             computed = pool.map(work, [source for _, source, _ in todo], chunksize=4)
             for (i, source, key), work in zip(todo, computed):
-                results[i] = work = shared_words(work)
+                results[i] = work = replace(shared_words(work), key=key)
                 cache.store(key, work)
                 if progress:
                     progress(source.name)
     else:
         for i, source, key in todo:
-            results[i] = work = process_page(source, cache.context)
+            results[i] = work = replace(process_page(source, cache.context), key=key)
             cache.store(key, work)
             if progress:
                 progress(source.name)

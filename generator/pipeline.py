@@ -4,7 +4,8 @@ read pages → split → tokenize (once per article) → facts and themes (cache
 with the page) → corrections → keywords and summary (corpus IDF) → related
 articles → Digest. Every article is analysed before any is linked; rendering
 happens only after linking (``render.site_files``). The cache folder holds
-the per-page work and the last build's related-article rankings.
+the per-page work, and what the last build ranked and summarised (``StateFile``):
+an unchanged article keeps its summary when its keywords did not change.
 """
 from __future__ import annotations
 
@@ -82,34 +83,43 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     works, report = read_pages(settings, context, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
-    found = [(d, w.page, v, t, f) for w in works if w.page
+    found = [(d, w.page, v, t, f, w.key) for w in works if w.page
              for d, v, t, f in zip(w.drafts, w.views, w.tokens, w.facts)]
     dropped = [x for w in works for x in w.dropped]
     ids = [i for w in works if w.page for i in w.ids]
     slugs = dict(zip(ids, (s for w in works if w.page for s in w.slugs)))
     problems = corrections.check_ids(editor, set(ids))
-    segmented = {i: (d, v, t, f) for i, (d, _, v, t, f) in zip(ids, found)}
-    items = corrections.merge_drafts([(i, d, p) for i, (d, p, _, _, _) in zip(ids, found)], editor)
+    segmented = {i: (d, *rest) for i, (d, _, *rest) in zip(ids, found)}
+    items = corrections.merge_drafts([(i, d, p) for i, (d, p, *_) in zip(ids, found)], editor)
     # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
     # Drafts that a correction merged are segmented and analysed again; the rest come from the page work.
-    views, tokens, facts = [], [], []
+    views, tokens, facts, origins = [], [], [], []
     for article_id, draft, page in items:
-        original, view, words, known = segmented[article_id]
+        original, view, words, known, page_key = segmented[article_id]
         if draft is not original:
             (view,), (words,) = pagework.segment_drafts([draft])
             known = pagework.article_facts(draft, view, page.meta, context)
+            page_key = None  # not the page's own draft: nothing earlier was made from it
         views.append(view)
         tokens.append(words)
         facts.append(known)
+        origins.append((page_key, article_id) if page_key else None)
     stopwatch.lap("corrections")
-    segmenter = default_segmenter()
-    idf_table = analyze.IdfTable(segmenter, analyze.document_frequencies(tokens), len(items))
+    weights = analyze.weigh(tokens, default_segmenter())
+    keywords = weights.keywords([analyze.title_words(v, t) for v, t in zip(views, tokens)])
+    summary_file = StateFile(settings.cache_dir, "summaries")
+    earlier, summaries = summary_file.load() or {}, {}
     theme_keys = {t.key for t in theme_config.themes}
-    articles, vectors = [], {}
-    for (article_id, draft, page), view, words, known in zip(items, views, tokens, facts):
-        scores = analyze.keyword_scores(words, idf_table=idf_table)
-        analysis = analyze.analyze(view, words, scores=scores, facts=known,
-                                   as_written=normalize.Unfolder(draft, view).sentences)
+    articles, rows = [], []
+    for row, ((article_id, draft, page), view, words, known, origin) in enumerate(
+            zip(items, views, tokens, facts, origins)):
+        # a summary is made from the draft and the keywords alone: when neither changed, the last build's is kept
+        last = earlier.get(origin)
+        analysis = analyze.analyze(view, words, keywords=keywords[row], facts=known,
+                                   summary=last[1] if last and last[0] == keywords[row] else None,
+                                   as_written=lambda found, d=draft, v=view: normalize.Unfolder(d, v).sentences(found))
+        if origin:
+            summaries[origin] = (analysis.keywords, analysis.summary)
         article = Article(article_id, slugs[article_id], draft, analysis, known.themes, meta=page.meta)
         correction = editor.get(article_id)
         article, issues = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
@@ -118,10 +128,13 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
             dropped.append(corrections.hidden_as_dropped(article))
             continue
         articles.append(article)
-        vectors[article_id] = scores
+        rows.append(row)
+    summary_file.store(summaries)
     stopwatch.lap("analysis")
-    link_state = LinkStateFile(settings.cache_dir)
-    related, state = links.link_incrementally(articles, vectors, idf_table, link_state.load())
+    link_state = StateFile(settings.cache_dir, "links")
+    previous = link_state.load()
+    related, state = links.link_incrementally(articles, (weights.matrix[rows], weights.words), weights.idf,
+                                              previous if isinstance(previous, links.LinkState) else None)
     link_state.store(state)
     articles = [replace(a, related=related[a.id]) for a in articles]
     stopwatch.lap("related")
@@ -151,22 +164,23 @@ def read_pages(settings: Settings, context: pagework.Context, progress: Callable
     return works, Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems), warnings)
 
 
-class LinkStateFile:
-    """The previous build's related-article rankings, in the cache folder (see ``related``)."""
+class StateFile:
+    """What one build leaves in the cache folder for the next: the related-article
+    rankings (``related.LinkState``) and the summaries, by the page and article
+    they were made for. Named for the code version, so a new version starts afresh."""
 
-    def __init__(self, folder: Path | None):
-        self.folder = folder
-        self.path = folder / f"links-{pagework.code_version()[:16]}.pickle" if folder else None
+    def __init__(self, folder: Path | None, name: str):
+        self.folder, self.name = folder, name
+        self.path = folder / f"{name}-{pagework.code_version()[:16]}.pickle" if folder else None
 
-    def load(self) -> links.LinkState | None:
-        state = pagework.read_cached(self.path) if self.path else None
-        return state if isinstance(state, links.LinkState) else None  # none yet, or unreadable: link afresh
+    def load(self):
+        return pagework.read_cached(self.path) if self.path else None  # None: none yet, or unreadable
 
-    def store(self, state: links.LinkState) -> None:
+    def store(self, state) -> None:
         if self.path is None:
             return
         try:
-            for old in self.folder.glob("links-*.pickle"):  # another code version's: never read again
+            for old in self.folder.glob(f"{self.name}-*.pickle"):  # another code version's: never read again
                 old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only cache slows the next build, it does not break this one

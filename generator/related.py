@@ -30,6 +30,7 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass
 from itertools import chain
+from typing import Union
 
 from .model import Article, Related
 
@@ -42,6 +43,11 @@ DRIFT_WATCH = 64  # the articles that drifted most are scored exactly against ev
 EPSILON = 1e-9  # floating-point slack on the bounds
 
 
+# Each article's TF-IDF weights: by article id, or as a matrix with a row per article (in
+# the order of the articles) and a column per word of the sorted list of words
+Vectors = Union[dict[str, dict[str, float]], tuple[object, list[str]]]
+
+
 @dataclass(frozen=True)
 class LinkState:
     """What one build's linking leaves for the next (kept in the cache folder)."""
@@ -52,14 +58,14 @@ class LinkState:
     ceiling: dict[str, float]  # article id → no other article scores above this
 
 
-def related_articles(articles: list[Article], vectors: dict[str, dict[str, float]],
+def related_articles(articles: list[Article], vectors: Vectors,
                      limit: int = RELATED_MAX, block: int | None = None) -> dict[str, tuple[Related, ...]]:
     """Up to ``limit`` related articles for each article, best first, with the reason (full computation)."""
     links = Linker(articles, vectors, limit)
     return links.explained(links.rank_rows(range(len(articles)), block)[0])
 
 
-def link_incrementally(articles: list[Article], vectors: dict[str, dict[str, float]], idf: dict[str, float],
+def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str, float],
                        previous: LinkState | None, limit: int = RELATED_MAX
                        ) -> tuple[dict[str, tuple[Related, ...]], LinkState]:
     """``related_articles``, reusing the previous build's ranking where it provably still holds."""
@@ -91,13 +97,16 @@ def signature(article: Article) -> bytes:
 class Linker:
     """The matrices every ranking step reads."""
 
-    def __init__(self, articles: list[Article], vectors: dict[str, dict[str, float]], limit: int):
+    def __init__(self, articles: list[Article], vectors: Vectors, limit: int):
         import numpy as np
 
         self.articles, self.n = articles, len(articles)
         self.row_of = {a.id: i for i, a in enumerate(articles)}
-        words = sorted(set(chain.from_iterable(vectors[a.id] for a in articles)))  # column order = word order (ties)
-        self.raw, self.words = sparse_rows([vectors[a.id] for a in articles], np.float64, words)
+        if isinstance(vectors, dict):
+            words = sorted(set(chain.from_iterable(vectors[a.id] for a in articles)))  # column order = word order
+            self.raw, self.words = sparse_rows([vectors[a.id] for a in articles], np.float64, words)
+        else:
+            self.raw, self.words = vectors
         self.text = unit_rows(self.raw)  # the product of two rows is their cosine
         self.places, _ = sparse_rows([dict.fromkeys(a.analysis.places, 1.0) for a in articles], np.float32)
         self.themes, _ = sparse_rows([dict.fromkeys((t for t in a.theme_keys if t != "other"), 1.0)

@@ -72,3 +72,27 @@ def test_rjieba_and_jieba_give_the_same_content_words():
         words[backend] = Counter(w for w in segmenter.cut(text) if segmenter.is_content(w))
     shared = sum((words["jieba"] & words["rjieba"]).values())
     assert shared / sum(words["jieba"].values()) >= 0.995
+
+
+def test_corpus_weights_equal_the_per_article_scores_and_keywords(seed_digest):
+    """``weigh`` and ``Weights.keywords`` (NumPy, all articles at once) give exactly what
+    ``keyword_scores`` and ``extract_keywords`` (one article at a time) give."""
+    from collections import Counter
+
+    from generator.analyze import title_words, weigh
+
+    seg = default_segmenter()
+    articles = list(seed_digest.articles)
+    tokens = [a.analysis.tokens for a in articles] + [()]  # and an article without content words
+    df = Counter(w for words in tokens for w in set(words))
+    table = IdfTable(seg, df, len(tokens))
+    weights = weigh(tokens, seg)
+    titles = [title_words(a.draft, a.analysis.tokens) for a in articles] + [set()]
+    keywords = weights.keywords(titles)
+    for row, words in enumerate(tokens):
+        scores = keyword_scores(words, idf_table=table)
+        matrix_row = weights.matrix.getrow(row)
+        assert {weights.words[k]: v for k, v in zip(matrix_row.indices, matrix_row.data)} == scores  # bit for bit
+        assert keywords[row] == extract_keywords(scores, title_words=titles[row])
+    assert keywords[-1] == ()
+    assert weights.idf == {w: table[w] for w in weights.words}

@@ -79,14 +79,16 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
     """Edits, a new page, a removed page and a correction, each built with the cache
     (reused page work and related-article rankings) and from scratch: the same site."""
     from bench.corpus import make_corpus
-    from generator import related
+    from generator import analyze, related
 
     seeds, cache, out = tmp_path / "seeds", tmp_path / "cache", tmp_path / "out"
     pages = make_corpus(40, seeds)
     write_site(out, site_files(build(Settings(seeds=seeds, cache_dir=cache))[0]))
-    reused = []
+    reused, summarized = [], []
     real = related.Linker.rank_reusing
     monkeypatch.setattr(related.Linker, "rank_reusing", lambda self, *args: reused.append(1) or real(self, *args))
+    real_summarize = analyze.summarize
+    monkeypatch.setattr(analyze, "summarize", lambda *args, **kw: summarized.append(1) or real_summarize(*args, **kw))
     edits = [
         lambda: pages[7].write_text(pages[7].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
         lambda: (seeds / "zz-new.txt").write_text(pages[3].read_text(encoding="utf-8").replace("临淄", "张店"),
@@ -94,13 +96,36 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
         lambda: pages[11].unlink(),
         lambda: (seeds / "corrections.yml").write_text(
             f"{build(Settings(seeds=seeds))[0].articles[5].id}: {{themes: [veterans]}}\n", encoding="utf-8"),
+        lambda: (seeds / "corrections.yml").write_text(  # a merged draft: analysed afresh, nothing reused
+            "{0[5].id}: {{themes: [veterans]}}\n{0[9].id}: {{merge_into: {0[8].id}}}\n".format(
+                build(Settings(seeds=seeds))[0].articles), encoding="utf-8"),
     ]
     for edit in edits:
         edit()
+        before = len(summarized)
         digest = build(Settings(seeds=seeds, cache_dir=cache))[0]
+        assert len(summarized) - before < len(digest.articles) // 4  # unchanged articles keep their summaries
         write_site(out, site_files(digest))  # as `digest generate` does: unchanged pages are not rendered
         clean = render_site(build(Settings(seeds=seeds))[0])
         assert render_site(digest) == clean
         assert {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
                 for p in out.rglob("*") if p.is_file() and p.name != MANIFEST} == clean
     assert reused  # the rankings were reused, not only recomputed
+    assert summarized  # and the summaries of changed articles made afresh
+
+
+def test_summaries_are_reused_only_for_the_same_draft_and_keywords(tmp_path):
+    from generator.pipeline import StateFile
+
+    seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
+    settings = Settings(seeds=seeds, cache_dir=cache)
+    clean = build(settings)[0]
+    state = StateFile(cache, "summaries")
+    kept = state.load()
+    assert len(kept) == len(clean.articles)
+    # the same page and keywords: the summary kept is taken as it is
+    state.store({origin: (keywords, ("记下的摘要。",)) for origin, (keywords, _) in kept.items()})
+    assert {a.analysis.summary for a in build(settings)[0].articles} == {("记下的摘要。",)}
+    # other keywords: summarised afresh
+    state.store({origin: (keywords[1:], ("记下的摘要。",)) for origin, (keywords, _) in kept.items()})
+    assert [a.analysis for a in build(settings)[0].articles] == [a.analysis for a in clean.articles]
