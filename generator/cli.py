@@ -18,7 +18,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 
 from .config import DEFAULT_THEMES, ConfigError, Settings
-from .pipeline import BuildError, Stopwatch, build, gc_paused
+from .pipeline import BuildError, StateFile, Stopwatch, build, gc_paused
 from .render import EXPORT_PATH, Deferred, site_files
 
 PROGRESS_MIN_PAGES = 20
@@ -114,7 +114,11 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
     if args.strict and report.warnings:
         print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
         return 1
-    files, written = write_site(args.out, site_files(digest))
+    record_file = StateFile(None if args.no_cache else args.cache, "export")
+    records = record_file.load() if record_file.path else None  # the last export's records, by article id
+    records = records if isinstance(records, dict) or record_file.path is None else {}
+    files, written = write_site(args.out, site_files(digest, records=records))
+    record_file.store(records)
     stopwatch.lap("render and write")
     if args.timings:
         print("digest: timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stopwatch.laps.items()), file=sys.stderr)

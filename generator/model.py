@@ -171,6 +171,10 @@ class Article:
     themes: tuple[ThemeScore, ...]  # primary first; empty means "other"
     related: tuple[Related, ...] = ()
     meta: PageMeta = PageMeta()
+    # The page work (its cache key) that gave this article's draft, facts, themes and slug
+    # exactly as they are; None when a correction changed any of them. With the keywords,
+    # summary and related articles it determines everything rendered (render.article_key).
+    made_from: str | None = field(default=None, compare=False)
 
     @property
     def url(self) -> str:
@@ -195,7 +199,7 @@ class Digest:
     themes: tuple[Theme, ...]
     articles: tuple[Article, ...]
     dropped: tuple[Dropped, ...]
-    pages: tuple[Page, ...] = ()
+    pages: tuple[Page, ...] = ()  # the pages read, without their lines (those are in the articles and dropped)
     _by_id: dict = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:

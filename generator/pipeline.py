@@ -120,8 +120,9 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
                                    as_written=lambda found, d=draft, v=view: normalize.Unfolder(d, v).sentences(found))
         if origin:
             summaries[origin] = (analysis.keywords, analysis.summary)
-        article = Article(article_id, slugs[article_id], draft, analysis, known.themes, meta=page.meta)
         correction = editor.get(article_id)
+        article = Article(article_id, slugs[article_id], draft, analysis, known.themes, meta=page.meta,
+                          made_from=origin[0] if origin and not correction else None)
         article, issues = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
         problems += issues
         if correction and correction.hide:

@@ -122,26 +122,33 @@ def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", 
 
 
 def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
-               search: str = "material"):
+               search: str = "material", records: dict | None = None):
     """``render_site`` one file at a time, for writers that need not hold the whole site.
 
     Yields (path, content): the content is the text, or for an article page a
     ``Deferred`` rendering, or for the export, the one large file, an iterator of pieces.
+    ``records`` holds the export's records of the last build (``export_pieces``).
     """
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
-    views = {a.id: article_view(a, digest) for a in digest.articles}  # each article is shown on several pages
     article_page = env.get_template("article.md.j2")
     for a in digest.articles:
-        inputs = {"a": views[a.id], "related": [related_view(r, by_id) for r in a.related], "search": search}
-        yield f"articles/{a.slug}.md", Deferred(fingerprint(inputs), functools.partial(article_page.render, inputs))
+        related = [related_view(r, by_id) for r in a.related]
+        key = article_key(a)
+        if key:  # made from unchanged page work: the few values that vary say whether the page changed
+            key = fingerprint(key, related, search)
+            render = functools.partial(render_article, article_page, a, digest, related, search)
+        else:
+            inputs = {"a": article_view(a, digest), "related": related, "search": search}
+            key, render = fingerprint(inputs), functools.partial(article_page.render, inputs)
+        yield f"articles/{a.slug}.md", Deferred(key, render)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
         yield f"themes/{theme.key}.md", env.get_template("theme.md.j2").render(
             theme=theme, overview=theme_overview(members, theme.key),
-            articles=[views[a.id] for a in members], search=search)
+            articles=[listing_view(a) for a in members], search=search)
     place_index = link.by_place(list(articles))
     yield "places.md", env.get_template("places.md.j2").render(places=places_view(place_index))
     yield "timeline.md", env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))
@@ -149,7 +156,32 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     yield "index.md", env.get_template("index.md.j2").render(
         site_name=site_name, **home_view(digest, articles, place_index))
     yield FEED_PATH, render_feed(articles, digest, site_name=site_name, site_url=site_url)
-    yield EXPORT_PATH, export_pieces(digest)
+    yield EXPORT_PATH, export_pieces(digest, records)
+
+
+def article_key(a: Article) -> tuple | None:
+    """What an article's page and record are made from, in a few values, or None.
+
+    An article made from unchanged page work (``Article.made_from``: its page's
+    bytes, the code and the configuration) differs from last time only in what
+    the whole corpus decides: its keywords, summary and related articles.
+    """
+    if a.made_from is None:
+        return None
+    return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary,
+            tuple((r.id, r.score, r.reason) for r in a.related))
+
+
+def render_article(template, a: Article, digest: Digest, related: list[dict], search: str) -> str:
+    return template.render({"a": article_view(a, digest), "related": related, "search": search})
+
+
+def listing_view(a: Article) -> dict:
+    """What a theme page lists of an article (``article_view`` in part: the same values)."""
+    d, an = a.draft, a.analysis
+    return {"slug": a.slug, "title": md(d.title), "date": an.date.value or "", "source": md(d.file),
+            "places": [{"full": md(" › ".join(p.path))} for p in an.places[:1]],
+            "summary": md("".join(an.summary))}
 
 
 def newest_first(a: Article):
@@ -314,30 +346,52 @@ def export_json(digest: Digest) -> str:
     return "".join(export_pieces(digest))
 
 
-def export_pieces(digest: Digest):
+def export_pieces(digest: Digest, records: dict | None = None):
     """The export, a piece at a time: one record per line, readable and diffable.
 
     Each record is written by json's C encoder (``indent`` would switch to the
-    pure-Python one, about ten times slower).
+    pure-Python one, about ten times slower). ``records`` maps article ids to
+    (key, record) from the last build: an article whose ``article_key`` is the
+    same gets the same line without building and encoding it again; the map is
+    brought up to date (only this export's articles stay in it).
     """
     counts = {t.key: sum(1 for a in digest.articles if a.theme_keys[0] == t.key) for t in digest.themes}
     yield '{"themes": ' + JSON({t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes})
     sections = [
-        ("articles", (article_record(a) for a in digest.articles)),
+        ("articles", article_lines(digest.articles, records)),
         ("dropped", ({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
                      for d in digest.dropped)),
         ("pages", ({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
                     "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)}
                    for p in digest.pages)),
     ]
-    for name, records in sections:
+    for name, lines in sections:
         yield f',\n"{name}": ['
         separator = "\n"
-        for record in records:
-            yield separator + JSON(record)
+        for line in lines:
+            yield separator + (line if isinstance(line, str) else JSON(line))
             separator = ",\n"
         yield "\n]"
     yield "}\n"
+
+
+def article_lines(articles, records: dict | None):
+    """Each article's record as a line of JSON, the unchanged ones as the last build wrote them."""
+    if records is None:
+        yield from map(JSON, map(article_record, articles))
+        return
+    last = dict(records)
+    records.clear()
+    for a in articles:
+        key = article_key(a)
+        if key is not None:
+            key = fingerprint(key)
+            known = last.get(a.id)
+            line = known[1] if known and known[0] == key else JSON(article_record(a))
+            records[a.id] = (key, line)
+        else:
+            line = JSON(article_record(a))
+        yield line
 
 
 JSON = json.JSONEncoder(ensure_ascii=False).encode

@@ -83,7 +83,8 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
 
     seeds, cache, out = tmp_path / "seeds", tmp_path / "cache", tmp_path / "out"
     pages = make_corpus(40, seeds)
-    write_site(out, site_files(build(Settings(seeds=seeds, cache_dir=cache))[0]))
+    records = {}  # the export's records, kept between builds as `digest generate` keeps them
+    write_site(out, site_files(build(Settings(seeds=seeds, cache_dir=cache))[0], records=records))
     reused, summarized = [], []
     real = related.Linker.rank_reusing
     monkeypatch.setattr(related.Linker, "rank_reusing", lambda self, *args: reused.append(1) or real(self, *args))
@@ -105,7 +106,7 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
         before = len(summarized)
         digest = build(Settings(seeds=seeds, cache_dir=cache))[0]
         assert len(summarized) - before < len(digest.articles) // 4  # unchanged articles keep their summaries
-        write_site(out, site_files(digest))  # as `digest generate` does: unchanged pages are not rendered
+        write_site(out, site_files(digest, records=records))  # unchanged pages are not rendered again
         clean = render_site(build(Settings(seeds=seeds))[0])
         assert render_site(digest) == clean
         assert {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")

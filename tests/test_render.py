@@ -58,3 +58,38 @@ def test_the_home_page_of_an_archive_lists_the_newest_page_files_only(seed_diges
     home = render.render_site(replace(seed_digest, pages=pages))["index.md"]
     assert "共 40 个版面文件，下表列出最新的 30 个。" in home
     assert "| 0027\\.txt |" in home and "| 0028\\.txt |" not in home  # 2019-01-28 kept, 2019-01-01 left out
+
+
+def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path, seed_digest):
+    """Articles made from unchanged page work are rendered again, and their export records
+    made again, exactly when their keywords, summary or related articles changed."""
+    from dataclasses import replace
+
+    from generator.cli import MANIFEST, write_site
+    from generator.model import Digest
+    from generator.render import site_files
+
+    def digest_of(articles):
+        return Digest(seed_digest.themes, tuple(articles), seed_digest.dropped, seed_digest.pages)
+
+    articles = [replace(a, made_from="page-work-key") for a in seed_digest.articles]
+    a = next(a for a in articles if a.related)
+    other = next(b for b in articles if b.id not in {a.id} | {r.id for r in a.related})
+    records = {}
+    write_site(tmp_path, site_files(digest_of(articles), records=records))
+    target = a.related[0].id
+    changes = [  # one at a time, each on top of the last
+        lambda b: replace(b, analysis=replace(b.analysis, summary=("另一个摘要。",))) if b.id == a.id else b,
+        lambda b: replace(b, analysis=replace(b.analysis, keywords=("另一个关键词",))) if b.id == a.id else b,
+        lambda b: replace(b, related=tuple(replace(r, reason="另一个理由") for r in b.related)) if b.id == a.id else b,
+        lambda b: replace(b, related=tuple(replace(r, score=r.score + 0.1) for r in b.related)) if b.id == a.id else b,
+        lambda b: replace(b, related=b.related[:1] + (replace(b.related[0], id=other.id),)) if b.id == a.id else b,
+        # a related article's headline corrected by an editor
+        lambda b: replace(b, draft=replace(b.draft, title="更正后的标题"), made_from=None) if b.id == target else b,
+    ]
+    for change in changes:
+        articles = [change(b) for b in articles]
+        digest = digest_of(articles)
+        write_site(tmp_path, site_files(digest, records=records))
+        assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
+                for p in tmp_path.rglob("*") if p.is_file() and p.name != MANIFEST} == render_site(digest)
