@@ -99,7 +99,10 @@ def process_page(source: PageSource, context: Context) -> PageWork:
     slugs = tuple(link.slug(d.title, i) for d, i in zip(drafts, ids))
     views, tokens = segment_drafts(drafts)
     facts = tuple(article_facts(d, v, page.meta, context) for d, v in zip(drafts, views))
-    return PageWork(page, tuple(drafts), tuple(dropped), views, tokens, ids=ids, slugs=slugs, facts=facts)
+    # The page's lines now live in its drafts and dropped text: kept a second time, they would
+    # be read back from the cache and held in memory by every later build for nothing.
+    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), views, tokens, ids=ids, slugs=slugs,
+                    facts=facts)
 
 
 def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:

@@ -1,8 +1,8 @@
 """The one place that talks to jieba.
 
 :class:`Segmenter` owns the tokenizer, the domain user dictionary, the stop
-words, the part-of-speech table and the IDF prior. No other module imports
-jieba.
+words, the dictionary's function words and the IDF prior. No other module
+imports jieba.
 
 The cutting itself is done by rjieba (jieba-rs: jieba's dictionary and
 algorithm in Rust) when it is installed: on the seed corpus it yields the
@@ -10,10 +10,11 @@ same content words as jieba (100 % of 132,580; 99.96 % of word boundaries)
 about 18 times faster (see README, Benchmarks). ``DIGEST_SEGMENTER=jieba``
 selects the Python jieba, which Material's search keeps using either way.
 
-Part-of-speech tags come from jieba's dictionary (the same table
-``jieba.posseg`` starts from) instead of running ``posseg``, which is about
-five times slower than plain segmentation; words the dictionary does not know
-get a tag from their shape.
+Which words carry content is read from the part-of-speech tags in jieba's
+dictionary (the same table ``jieba.posseg`` starts from) instead of running
+``posseg``, which is about five times slower than plain segmentation: a Han
+word of two or more characters is content unless the dictionary tags it as a
+function word; words it does not know are taken for names and terms.
 """
 from __future__ import annotations
 
@@ -40,7 +41,6 @@ DATA = Path(__file__).parent / "data"
 USER_DICT = DATA / "userdict.txt"
 STOP_WORDS = DATA / "stopwords.txt"
 HAN = re.compile(r"[\u3400-\u9fff]")
-NUMBER = re.compile(r"^[\d０-９.．%％]+$")
 
 
 class Segmenter:
@@ -55,7 +55,7 @@ class Segmenter:
         self.user_dict = user_dict
         self.stop_words = frozenset(read_words(stop_words))
         self._cutter = None  # loaded on first cut: a build whose pages are all cached never cuts
-        self._tags, self.idf, self.median_idf = load_tables(user_dict)
+        self._function_words, self.idf, self.median_idf = load_tables(user_dict)
         self._content: dict[str, bool] = {}  # is_content per word, asked hundreds of times each
 
     def cut(self, text: str) -> list[str]:
@@ -75,17 +75,6 @@ class Segmenter:
         tokenizer.load_userdict(str(self.user_dict))
         return lambda text: tokenizer.lcut(text, HMM=True)
 
-    def tag(self, word: str) -> str:
-        """jieba's part-of-speech tag for a word (``x`` for non-words)."""
-        tag = self._tags.get(word)
-        if tag:
-            return tag
-        if NUMBER.match(word):
-            return "m"
-        if HAN.search(word):
-            return "nz" if len(word) >= 2 else "x"  # unknown Han words: mostly names and terms
-        return "eng" if word.isascii() and word.isalpha() else "x"
-
     def is_content(self, word: str) -> bool:
         """Nouns, verbs of substance, names and terms: no stop words, numbers or single characters."""
         known = self._content.get(word)
@@ -98,7 +87,8 @@ class Segmenter:
             return False
         if any(ch.isdigit() for ch in word):
             return False
-        return self.tag(word)[:1] in CONTENT_TAGS or self.tag(word) in CONTENT_TAGS
+        # a Han word the dictionary does not know is most likely a name or a term: content
+        return word not in self._function_words
 
 
 def import_jieba():
@@ -114,6 +104,7 @@ def import_jieba():
 
 
 CONTENT_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j", "i", "an"})
+CONTENT_TAGS_KEY = ",".join(sorted(CONTENT_TAGS))  # part of the tables' file name
 
 
 def read_user_dictionary(path: Path):
@@ -163,14 +154,23 @@ def segmenter_backend() -> str:
     return os.environ.get("DIGEST_SEGMENTER") or ("rjieba" if rjieba else "jieba")
 
 
-def load_tables(user_dict: Path) -> tuple[dict[str, str], dict[str, float], float]:
-    """Part-of-speech table and IDF prior, read from jieba's files once and kept as a marshal file.
+def is_content_tag(tag: str) -> bool:
+    return tag[:1] in CONTENT_TAGS or tag in CONTENT_TAGS
 
-    Parsing jieba's 350,000-line dictionary takes about two seconds, which would
-    dominate a build whose pages all come from the cache.
+
+def load_tables(user_dict: Path) -> tuple[frozenset[str], dict[str, float], float]:
+    """The dictionary's function words and the IDF prior, read from jieba's files once and kept as a marshal file.
+
+    Function words: the Han words of two or more characters that jieba's
+    dictionary (or ours) tags as anything but content (particles, pronouns,
+    adverbs, numerals …). Parsing jieba's 350,000-line dictionary takes about two
+    seconds, and loading all its tags a further half second, which would dominate
+    a build whose pages all come from the cache; the 28,000 function words load in
+    a hundredth of that.
     """
     sources = [JIEBA_DATA / "dict.txt", JIEBA_DATA / "analyse" / "idf.txt", user_dict]
-    stamp = hashlib.sha256(repr([(str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources]).encode())
+    stamp = hashlib.sha256(repr(["function words", CONTENT_TAGS_KEY] + [
+        (str(p), p.stat().st_size, p.stat().st_mtime_ns) for p in sources]).encode())
     store = TABLES_CACHE / f"tables-{stamp.hexdigest()[:16]}.marshal"
     try:
         return marshal.loads(store.read_bytes())
@@ -178,15 +178,17 @@ def load_tables(user_dict: Path) -> tuple[dict[str, str], dict[str, float], floa
         pass
     tags = dict(read_dictionary_tags(sources[0]))
     tags.update(read_dictionary_tags(user_dict))
+    function_words = frozenset(w for w, tag in tags.items()
+                               if len(w) >= 2 and HAN.search(w) and not is_content_tag(tag))
     idf, median = read_idf(sources[1])
     try:
         store.parent.mkdir(parents=True, exist_ok=True)
         temporary = store.with_suffix(f".{os.getpid()}.tmp")
-        temporary.write_bytes(marshal.dumps((tags, idf, median)))
+        temporary.write_bytes(marshal.dumps((function_words, idf, median)))
         temporary.replace(store)
     except OSError:
         pass  # no writable cache: parse again next time
-    return tags, idf, median
+    return function_words, idf, median
 
 
 @lru_cache(maxsize=4)
