@@ -270,5 +270,17 @@ def run_check(args) -> int:
     return 0
 
 
+def console() -> None:
+    """The ``digest`` command: ``main``, then exit without tearing the heap down.
+
+    Everything is written and closed by then; freeing a large build's millions of
+    objects one by one only delays the prompt (a third of a second at 1,000 pages).
+    """
+    code = main()
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
+
+
 if __name__ == "__main__":
-    sys.exit(main())
+    console()

@@ -37,6 +37,12 @@ def normalise_title(title: str) -> str:
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", title))
 
 
+# Headlines already turned into pinyin, by normalised headline: a previous build's
+# (``pipeline`` keeps them in the cache folder). pypinyin takes a third of a second
+# to import, which a build whose edited pages kept their headlines need not pay.
+KNOWN_PINYIN: dict[str, str] = {}
+
+
 @lru_cache(maxsize=65536)
 def slug(title: str, article_id: str) -> str:
     """Readable, stable URL part: pinyin of the headline's first words, then the whole id.
@@ -47,11 +53,24 @@ def slug(title: str, article_id: str) -> str:
     5,000 pages). Ids are unique, so URLs are too, and no URL depends on
     which other articles exist.
     """
-    from pypinyin import lazy_pinyin  # 0.25 s to import; only pages not in the cache need it
-
-    syllables = [s for s in lazy_pinyin(normalise_title(title)) if re.fullmatch(r"[a-z0-9]+", s)]
-    words = "-".join(syllables[:SLUG_SYLLABLES])
+    headline = normalise_title(title)
+    words = KNOWN_PINYIN.get(headline)
+    if words is None:
+        words = KNOWN_PINYIN[headline] = pinyin_words(headline)
     return f"{words}-{article_id}" if words else article_id
+
+
+def pinyin_words(headline: str) -> str:
+    """The first SLUG_SYLLABLES syllables of a normalised headline, joined by hyphens."""
+    from pypinyin import lazy_pinyin  # a third of a second to import: only new headlines need it
+
+    syllables = [s for s in lazy_pinyin(headline) if re.fullmatch(r"[a-z0-9]+", s)]
+    return "-".join(syllables[:SLUG_SYLLABLES])
+
+
+def words_of_slug(slug_text: str, article_id: str) -> str:
+    """The pinyin part of a slug made by ``slug`` (the inverse of its last line)."""
+    return slug_text[:-len(article_id) - 1] if slug_text != article_id else ""
 
 
 def by_place(articles: list[Article]) -> dict[tuple[str, ...], list[Article]]:

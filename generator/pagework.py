@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import hashlib
+import importlib.util
 import os
 import pickle
 import sys
@@ -60,6 +61,7 @@ def code_version() -> str:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(segmenter_backend().encode())
+    digest.update(Path(importlib.util.find_spec("pypinyin").origin).read_bytes())  # its version: the slugs
     return digest.hexdigest()
 
 
@@ -135,11 +137,35 @@ class PageCache:
 
     def __init__(self, folder: Path | None, context: Context):
         self.folder, self.context = folder, context
+        self.used: set[str] = set()  # the keys of this build's pages
 
     def key(self, source: PageSource) -> str:
         digest = hashlib.sha256(f"{code_version()}\0{self.context.digest}\0".encode())
         digest.update(source.name.encode("utf-8") + b"\0" + source.data)
-        return digest.hexdigest()
+        key = digest.hexdigest()
+        self.used.add(key)
+        return key
+
+    def prune(self) -> int:
+        """Remove the work of pages this build did not read (edited or removed pages, an
+        older code version or configuration); returns how many files went.
+
+        Without this the folder would grow by a corpus' worth of files with every
+        new version of the generator. Call it after a successful build only.
+        """
+        removed = 0
+        if self.folder is None:
+            return removed
+        try:
+            folders = [entry for entry in os.scandir(self.folder) if entry.is_dir() and len(entry.name) == 2]
+            for folder in folders:
+                for entry in os.scandir(folder.path):
+                    if entry.name not in self.used:
+                        os.unlink(entry.path)
+                        removed += 1
+        except OSError:
+            pass  # a read-only or vanished cache: nothing to tidy
+        return removed
 
     def load(self, key: str) -> PageWork | None:
         if self.folder is None:

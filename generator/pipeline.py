@@ -16,7 +16,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Callable
 
-from . import analyze, corrections, ingest, normalize, pagework
+from . import analyze, corrections, ingest, link, normalize, pagework
 from . import related as links
 from .config import Settings, load_themes
 from .model import Article, Digest, Page
@@ -52,6 +52,11 @@ def gc_paused():
         yield
     finally:
         if was_enabled:
+            # Everything made meanwhile counts as young: the first collection after
+            # enabling would walk all of it (0.4 s at 1,000 pages). Freezing and
+            # unfreezing moves it to the oldest generation without walking it.
+            gc.freeze()
+            gc.unfreeze()
             gc.enable()
 
 
@@ -80,7 +85,10 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     gazetteer = load_gazetteer(settings.gazetteer_file)
     context = pagework.make_context(theme_config, gazetteer, settings.themes_file, settings.gazetteer_file)
     stopwatch = stopwatch or Stopwatch()
-    works, report = read_pages(settings, context, progress)
+    cache = pagework.PageCache(settings.cache_dir, context)
+    pinyin_file = StateFile(settings.cache_dir, "pinyin")
+    link.KNOWN_PINYIN.update(pinyin_file.load() or {})  # forked workers see it too
+    works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
     found = [(d, w.page, v, t, f, w.key) for w in works if w.page
@@ -140,18 +148,19 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     articles = [replace(a, related=related[a.id]) for a in articles]
     stopwatch.lap("related")
     check_unique_urls(articles)
+    cache.prune()
+    pinyin_file.store({link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)})
     report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report
 
 
-def read_pages(settings: Settings, context: pagework.Context, progress: Callable[[str], None] | None):
+def read_pages(settings: Settings, cache: pagework.PageCache, progress: Callable[[str], None] | None):
     """Every page's work (cached, parallel) and the report of what could not be read."""
     try:
         paths, ignored = ingest.list_pages(settings.seeds, frozenset({corrections.FILE_NAME}))
     except ingest.PageError as err:
         raise BuildError(str(err)) from None
-    cache = pagework.PageCache(settings.cache_dir, context)
     works = pagework.process_pages(paths, cache, workers=settings.workers, progress=progress)
     pages = [w.page for w in works if w.page]
     problems = [w.problem for w in works if w.problem]

@@ -31,6 +31,8 @@ def test_cached_build_is_identical_and_skips_unchanged_pages(tmp_path, monkeypat
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记一行。\n", encoding="utf-8")
     build(settings)
     assert worked == [changed.name]
+    # the edited page's old work is gone: the cache holds one file per page read
+    assert len(list(cache.glob("??/*"))) == len(list(seeds.glob("*.txt")))
 
 
 def test_a_new_code_version_ignores_the_old_cache(tmp_path, monkeypatch):
