@@ -45,6 +45,7 @@ class PageWork:
     dropped: tuple[Dropped, ...] = ()
     views: tuple[Draft, ...] = ()
     tokens: tuple[tuple[str, ...], ...] = ()
+    title_words: tuple[tuple[str, ...], ...] = ()  # the content words in each headline (analyze.title_words)
     ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
     slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
     facts: tuple[analyze.Facts, ...] = ()
@@ -101,10 +102,11 @@ def process_page(source: PageSource, context: Context) -> PageWork:
     slugs = tuple(link.slug(d.title, i) for d, i in zip(drafts, ids))
     views, tokens = segment_drafts(drafts)
     facts = tuple(article_facts(d, v, page.meta, context) for d, v in zip(drafts, views))
+    titles = tuple(tuple(sorted(analyze.title_words(v, t))) for v, t in zip(views, tokens))
     # The page's lines now live in its drafts and dropped text: kept a second time, they would
     # be read back from the cache and held in memory by every later build for nothing.
-    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), views, tokens, ids=ids, slugs=slugs,
-                    facts=facts)
+    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), views, tokens, titles, ids=ids,
+                    slugs=slugs, facts=facts)
 
 
 def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:

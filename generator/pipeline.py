@@ -91,8 +91,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
-    found = [(d, w.page, v, t, f, w.key) for w in works if w.page
-             for d, v, t, f in zip(w.drafts, w.views, w.tokens, w.facts)]
+    found = [(d, w.page, v, t, f, h, w.key) for w in works if w.page
+             for d, v, t, f, h in zip(w.drafts, w.views, w.tokens, w.facts, w.title_words)]
     dropped = [x for w in works for x in w.dropped]
     ids = [i for w in works if w.page for i in w.ids]
     slugs = dict(zip(ids, (s for w in works if w.page for s in w.slugs)))
@@ -101,20 +101,22 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     items = corrections.merge_drafts([(i, d, p) for i, (d, p, *_) in zip(ids, found)], editor)
     # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
     # Drafts that a correction merged are segmented and analysed again; the rest come from the page work.
-    views, tokens, facts, origins = [], [], [], []
+    views, tokens, facts, titles, origins = [], [], [], [], []
     for article_id, draft, page in items:
-        original, view, words, known, page_key = segmented[article_id]
+        original, view, words, known, headline_words, page_key = segmented[article_id]
         if draft is not original:
             (view,), (words,) = pagework.segment_drafts([draft])
             known = pagework.article_facts(draft, view, page.meta, context)
+            headline_words = analyze.title_words(view, words)
             page_key = None  # not the page's own draft: nothing earlier was made from it
         views.append(view)
         tokens.append(words)
         facts.append(known)
+        titles.append(set(headline_words))
         origins.append((page_key, article_id) if page_key else None)
     stopwatch.lap("corrections")
     weights = analyze.weigh(tokens, default_segmenter())
-    keywords = weights.keywords([analyze.title_words(v, t) for v, t in zip(views, tokens)])
+    keywords = weights.keywords(titles)
     summary_file = StateFile(settings.cache_dir, "summaries")
     earlier, summaries = summary_file.load() or {}, {}
     theme_keys = {t.key for t in theme_config.themes}
