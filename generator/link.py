@@ -53,11 +53,17 @@ def slug(title: str, article_id: str) -> str:
     5,000 pages). Ids are unique, so URLs are too, and no URL depends on
     which other articles exist.
     """
-    headline = normalise_title(title)
-    words = KNOWN_PINYIN.get(headline)
-    if words is None:
-        words = KNOWN_PINYIN[headline] = pinyin_words(headline)
+    words = pinyin_of(title)
     return f"{words}-{article_id}" if words else article_id
+
+
+def pinyin_of(text: str) -> str:
+    """The first SLUG_SYLLABLES syllables of a headline or name, joined by hyphens (remembered)."""
+    key = normalise_title(text)
+    words = KNOWN_PINYIN.get(key)
+    if words is None:
+        words = KNOWN_PINYIN[key] = pinyin_words(key)
+    return words
 
 
 def pinyin_words(headline: str) -> str:

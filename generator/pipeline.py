@@ -151,7 +151,11 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     stopwatch.lap("related")
     check_unique_urls(articles)
     cache.prune()
-    pinyin_file.store({link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)})
+    # the pinyin the site shows: of every headline (the URLs) and of every place name (the anchors)
+    pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
+    for name in {name for a in articles for place in a.analysis.places for name in place.path}:
+        pinyin[link.normalise_title(name)] = link.pinyin_of(name)
+    pinyin_file.store(pinyin)
     report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report

@@ -348,13 +348,13 @@ def sparse_rows(rows: list[dict], dtype, keys=None):
 class LinkFacts:
     """What a reason says about one side of a link: its places and its themes."""
 
-    places: tuple
+    places: tuple[tuple[str, tuple[str, ...]], ...]  # (name, path): tuples of strings hash in C
     place_set: frozenset
     themes: tuple[str, ...]  # without "other", which says nothing in common
 
     @classmethod
     def of(cls, article: Article) -> "LinkFacts":
-        places = article.analysis.places
+        places = tuple((p.name, p.path) for p in article.analysis.places)
         return cls(places, frozenset(places), tuple(t for t in article.theme_keys if t != "other"))
 
 
@@ -363,7 +363,7 @@ def reason(a: LinkFacts, b: LinkFacts, shared: list[str]) -> str:
     reasons = []
     if shared:
         reasons.append("共同关键词：" + "、".join(shared))
-    places = [p.name for p in a.places if p in b.place_set]
+    places = [place[0] for place in a.places if place in b.place_set]
     if places:
         reasons.append("同一地点：" + "、".join(places[:2]))
     if any(t in b.themes for t in a.themes):

@@ -232,7 +232,7 @@ def related_view(r, by_id: dict[str, Article]) -> dict:
 
 @functools.lru_cache(maxsize=65536)
 def place_anchor(path: tuple[str, ...]) -> str:
-    return "place-" + "-".join(link.slug(name, "x")[:-2] or "x" for name in path)
+    return "place-" + "-".join(link.pinyin_of(name) or "x" for name in path)
 
 
 def theme_overview(members: list[Article], key: str) -> dict:
