@@ -58,22 +58,11 @@ class Facts:
     themes: tuple[ThemeScore, ...]
 
 
-def analyze(draft: Draft, tokens: tuple[str, ...], *, keywords: tuple[str, ...], facts: Facts,
-            summary: tuple[str, ...] | None = None, as_written=lambda sentences: sentences) -> Analysis:
-    """Everything the pages show about one article, from its draft, tokens, keywords and facts.
-
-    ``as_written`` maps summary sentences of the folded draft back to the text
-    as printed; a ``summary`` already made from the same draft and keywords
-    (a previous build's) is used as it is.
-    """
-    return Analysis(
-        tokens=tokens,
-        keywords=keywords,
-        summary=as_written(summarize(draft, keywords=keywords)) if summary is None else summary,
-        figures=facts.figures,
-        places=facts.places,
-        date=facts.date,
-    )
+def analyze(tokens: tuple[str, ...], *, keywords: tuple[str, ...], summary: tuple[str, ...],
+            facts: Facts) -> Analysis:
+    """Everything the pages show about one article: its tokens, keywords and summary, and its facts."""
+    return Analysis(tokens=tokens, keywords=keywords, summary=summary, figures=facts.figures,
+                    places=facts.places, date=facts.date)
 
 
 def title_words(draft: Draft, tokens: tuple[str, ...]) -> set[str]:

@@ -1,15 +1,17 @@
 """The per-page work — read, split, fold, segment — cached and spread over the cores.
 
 Everything a page yields before the corpus is looked at as a whole — its
-articles, their folded views and words, and what each article says on its
-own (figures, places, date, themes) — depends only on the page's bytes, its
+articles, their words, and what each article says on its own (figures,
+places, date, themes) — depends only on the page's bytes, its
 file name, the code, the dictionaries and the theme and place configuration.
 That work is kept in a cache folder (one file per page, keyed by a hash of
 all of them), so an unchanged page is neither split, segmented nor analysed
 again, and pages not in the cache are processed in parallel when there are
 enough of them to pay for starting the workers. What depends on the whole
 corpus (keyword weights, summaries, related articles, the rendered site) is
-computed on every build.
+computed on every build. The folded views the words were cut from are not
+kept: folding again costs a tenth of a millisecond per article, reading them
+back from the cache more, and only summaries made afresh need them.
 
 The cache holds pickles the generator wrote itself; delete the folder at any
 time (`digest generate --no-cache` ignores it).
@@ -38,12 +40,11 @@ CACHE_FORMAT = 3
 
 @dataclass(frozen=True)
 class PageWork:
-    """A page's articles and leftovers, with each draft's folded view and content words."""
+    """A page's articles and leftovers, with each draft's content words."""
 
     page: Page | None
     drafts: tuple[Draft, ...] = ()
     dropped: tuple[Dropped, ...] = ()
-    views: tuple[Draft, ...] = ()
     tokens: tuple[tuple[str, ...], ...] = ()
     title_words: tuple[tuple[str, ...], ...] = ()  # the content words in each headline (analyze.title_words)
     ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
@@ -105,8 +106,8 @@ def process_page(source: PageSource, context: Context) -> PageWork:
     titles = tuple(tuple(sorted(analyze.title_words(v, t))) for v, t in zip(views, tokens))
     # The page's lines now live in its drafts and dropped text: kept a second time, they would
     # be read back from the cache and held in memory by every later build for nothing.
-    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), views, tokens, titles, ids=ids,
-                    slugs=slugs, facts=facts)
+    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), tokens, titles, ids=ids, slugs=slugs,
+                    facts=facts)
 
 
 def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:

@@ -91,8 +91,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
-    found = [(d, w.page, v, t, f, h, w.key) for w in works if w.page
-             for d, v, t, f, h in zip(w.drafts, w.views, w.tokens, w.facts, w.title_words)]
+    found = [(d, w.page, t, f, h, w.key) for w in works if w.page
+             for d, t, f, h in zip(w.drafts, w.tokens, w.facts, w.title_words)]
     dropped = [x for w in works for x in w.dropped]
     ids = [i for w in works if w.page for i in w.ids]
     slugs = dict(zip(ids, (s for w in works if w.page for s in w.slugs)))
@@ -103,7 +103,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     # Drafts that a correction merged are segmented and analysed again; the rest come from the page work.
     views, tokens, facts, titles, origins = [], [], [], [], []
     for article_id, draft, page in items:
-        original, view, words, known, headline_words, page_key = segmented[article_id]
+        original, words, known, headline_words, page_key = segmented[article_id]
+        view = None  # folded again only if a summary has to be made (pagework keeps no views)
         if draft is not original:
             (view,), (words,) = pagework.segment_drafts([draft])
             known = pagework.article_facts(draft, view, page.meta, context)
@@ -125,9 +126,12 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
             zip(items, views, tokens, facts, origins)):
         # a summary is made from the draft and the keywords alone: when neither changed, the last build's is kept
         last = earlier.get(origin)
-        analysis = analyze.analyze(view, words, keywords=keywords[row], facts=known,
-                                   summary=last[1] if last and last[0] == keywords[row] else None,
-                                   as_written=lambda found, d=draft, v=view: normalize.Unfolder(d, v).sentences(found))
+        if last and last[0] == keywords[row]:
+            summary = last[1]
+        else:
+            view = view or normalize.fold_draft(draft)
+            summary = normalize.Unfolder(draft, view).sentences(analyze.summarize(view, keywords=keywords[row]))
+        analysis = analyze.analyze(words, keywords=keywords[row], summary=summary, facts=known)
         if origin:
             summaries[origin] = (analysis.keywords, analysis.summary)
         correction = editor.get(article_id)
