@@ -20,7 +20,7 @@ change has moved only because the keyword weights (corpus IDF) shifted, by at
 most ``drift`` = |new unit vector − old unit vector|, and the cosine of two
 unit vectors moves by at most the sum of their drifts. So for such an article
 it is enough to score exactly its previous list, the changed articles and the
-few that drifted most: if the list they give beats every bound for the rest,
+ones that drifted (all of them when few did, else the most drifted): if the list they give beats every bound for the rest,
 it is the list a full computation would give. Otherwise (and for every
 changed article) the row is computed in full. The result is the same as a
 full computation, article for article; tests hold the two paths to that.
@@ -40,6 +40,7 @@ THEME_BONUS = 0.05
 RELATED_MIN = 0.05
 BLOCK_CELLS = 2_000_000  # 16 MB per dense array in a step of the product, whatever the corpus size
 DRIFT_WATCH = 64  # the articles that drifted most are scored exactly against every row
+DRIFT_WATCH_ALL = 4096  # up to this many drifted articles, all of them are
 EPSILON = 1e-9  # floating-point slack on the bounds
 
 
@@ -56,6 +57,7 @@ class LinkState:
     idf: dict[str, float]  # the keyword weights the vectors were made with
     best: dict[str, tuple[tuple[str, float], ...]]  # article id → its related ids and exact scores
     ceiling: dict[str, float]  # article id → no other article scores above this
+    reasons: dict[str, tuple[str, ...]]  # article id → the reason of each of its related articles
 
 
 def related_articles(articles: list[Article], vectors: Vectors,
@@ -75,19 +77,34 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
     stable = [i for i, a in enumerate(articles)
               if previous is not None and previous.signatures.get(a.id) == signatures[a.id]
               and a.id in previous.best]
+    known = {}
     if len(stable) < n - n // 8 or n < 2:  # much is new: the full computation is cheaper
         best, ceiling = links.rank_rows(range(n))
     else:
-        best, ceiling = links.rank_reusing(stable, links.drift(stable, previous.idf, idf), previous)
+        drift = links.drift(stable, previous.idf, idf)
+        best, ceiling = links.rank_reusing(stable, drift, previous)
+        # An article whose vector and list are exactly as last time, and whose related articles'
+        # vectors are too, shares the same words with them in the same order: its reasons stand.
+        unmoved = {i for i, moved in zip(stable, drift.tolist()) if moved == 0.0}
+        for i in unmoved:
+            row = tuple((articles[j].id, score) for j, score in best[i])
+            if row == previous.best[articles[i].id] and all(j in unmoved for j, _ in best[i]):
+                known[i] = previous.reasons[articles[i].id]
+    related = links.explained(best, known)
     state = LinkState(signatures, {w: idf[w] for w in links.words},
                       {articles[i].id: tuple((articles[j].id, s) for j, s in row) for i, row in best.items()},
-                      {articles[i].id: float(c) for i, c in ceiling.items()})
-    return links.explained(best), state
+                      {articles[i].id: float(c) for i, c in ceiling.items()},
+                      {a.id: tuple(r.reason for r in related[a.id]) for a in articles})
+    return related, state
 
 
 def signature(article: Article) -> bytes:
     """Everything of an article's own that its scores depend on (the weights aside)."""
     digest = hashlib.blake2b(digest_size=16)
+    made_from = getattr(article, "made_from", None)
+    if made_from:  # unchanged page work: its key and the id say it all (hashing the words costs more)
+        digest.update(f"page work {made_from} {article.id}".encode())
+        return digest.digest()
     for part in ("\0".join(article.analysis.tokens), "\0".join(p.full for p in article.analysis.places),
                  "\0".join(t for t in article.theme_keys if t != "other")):
         digest.update(part.encode("utf-8") + b"\1")
@@ -111,7 +128,8 @@ class Linker:
         self.places, _ = sparse_rows([dict.fromkeys(a.analysis.places, 1.0) for a in articles], np.float32)
         self.themes, _ = sparse_rows([dict.fromkeys((t for t in a.theme_keys if t != "other"), 1.0)
                                       for a in articles], np.float32)
-        self.text_t, self.places_t, self.themes_t = self.text.T.tocsc(), self.places.T.tocsc(), self.themes.T.tocsc()
+        # transposed once, kept in CSR: a CSR @ CSC product converts its right side to CSR on every call
+        self.text_t, self.places_t, self.themes_t = self.text.T.tocsr(), self.places.T.tocsr(), self.themes.T.tocsr()
         # One integer per candidate orders by (rounded score, id): higher is better, never tied.
         rank_of_id = np.empty(self.n, dtype=np.int64)
         rank_of_id[np.argsort(np.array([a.id for a in articles]))] = np.arange(self.n)
@@ -177,8 +195,14 @@ class Linker:
 
         stable_set = set(stable)
         changed = [i for i in range(self.n) if i not in stable_set]
-        watched_stable = [stable[k] for k in np.argsort(-drift, kind="stable")[:DRIFT_WATCH] if drift[k] > 0]
-        rest_drift = float(np.sort(drift)[::-1][DRIFT_WATCH]) if len(stable) > DRIFT_WATCH else 0.0
+        drifted = np.flatnonzero(drift > 0)
+        if len(drifted) <= DRIFT_WATCH_ALL:
+            # Few moved (an edit that leaves the number of articles as it was): watch them all. Every
+            # other article then scores exactly as last time, so ties at the end of a list stay settled.
+            watched_stable, rest_drift = [stable[k] for k in drifted], 0.0
+        else:
+            watched_stable = [stable[k] for k in np.argsort(-drift, kind="stable")[:DRIFT_WATCH] if drift[k] > 0]
+            rest_drift = float(np.sort(drift)[::-1][DRIFT_WATCH]) if len(stable) > DRIFT_WATCH else 0.0
         watched = np.array(sorted(set(changed) | set(watched_stable)), dtype=np.int64)
         best, ceiling, full = {}, {}, set(changed)
         step = max(64, BLOCK_CELLS // max(1, len(watched) + RELATED_MAX))  # rows at a time: bounded memory
@@ -231,7 +255,11 @@ class Linker:
         candidate &= columns != np.asarray(rows, dtype=np.int64)[:, None]
         key = self.key(score, cosine, np.maximum(columns, 0))
         key[~candidate] = -1
-        order = np.argsort(-key, axis=1, kind="stable")[:, :take]
+        # the best `take` per row, best first (keys of candidates are unique; the rest are -1 and dropped below)
+        top = min(take, key.shape[1])
+        order = np.argpartition(-key, top - 1, axis=1)[:, :top] if top else np.zeros((len(rows), 0), np.int64)
+        order = np.take_along_axis(order, np.argsort(-np.take_along_axis(key, order, axis=1), axis=1,
+                                                     kind="stable"), axis=1)
         chosen_key = np.take_along_axis(key, order, axis=1)
         chosen_count = (chosen_key >= 0).sum(axis=1)
         # every other article's score is at most this
@@ -261,16 +289,25 @@ class Linker:
                        float(max(outside[r], others[r])))
         return kept, redo
 
-    def explained(self, best: dict[int, list[tuple[int, float]]]) -> dict[str, tuple[Related, ...]]:
-        """The rankings as Related links with their reasons, per article id."""
-        pairs = [(i, j, s) for i in sorted(best) for j, s in best[i]]
+    def explained(self, best: dict[int, list[tuple[int, float]]],
+                  known: dict[int, tuple[str, ...]] | None = None) -> dict[str, tuple[Related, ...]]:
+        """The rankings as Related links with their reasons, per article id (``known``: rows whose reasons are)."""
+        known = known or {}
+        articles = self.articles
+        result: dict[str, tuple[Related, ...]] = {a.id: () for a in articles}
+        for i, reasons in known.items():
+            result[articles[i].id] = tuple(Related(articles[j].id, round(score, 4), text)
+                                           for (j, score), text in zip(best[i], reasons))
+        pairs = [(i, j, s) for i in sorted(best) if i not in known for j, s in best[i]]
         shared = shared_words(self.text, self.words, [i for i, _, _ in pairs], [j for _, j, _ in pairs])
-        facts = [LinkFacts.of(a) for a in self.articles]  # once per article, not once per pair
-        result: dict[str, list[Related]] = {a.id: [] for a in self.articles}
+        facts: dict[int, LinkFacts] = {}  # once per article, not once per pair
+        rows: dict[str, list[Related]] = {}
         for (i, j, score), common in zip(pairs, shared):
-            result[self.articles[i].id].append(
-                Related(self.articles[j].id, round(score, 4), reason(facts[i], facts[j], common)))
-        return {key: tuple(value) for key, value in result.items()}
+            a = facts.get(i) or facts.setdefault(i, LinkFacts.of(articles[i]))
+            b = facts.get(j) or facts.setdefault(j, LinkFacts.of(articles[j]))
+            rows.setdefault(articles[i].id, []).append(Related(articles[j].id, round(score, 4), reason(a, b, common)))
+        result.update((key, tuple(value)) for key, value in rows.items())
+        return result
 
 
 def ranks_below(a: tuple[float, str], b: tuple[float, str]) -> bool:

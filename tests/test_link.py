@@ -1,3 +1,4 @@
+import pytest
 from generator.link import article_id, slug
 
 
@@ -89,12 +90,16 @@ def weigh(articles, idf):
     return {a.id: {w: c / len(a.tokens) * idf[w] for w, c in Counter(a.tokens).items()} for a in articles}
 
 
-def test_incremental_linking_gives_what_a_full_computation_gives():
+@pytest.mark.parametrize("watch_all", [4096, 0])  # every drifted article watched, or only the most drifted
+def test_incremental_linking_gives_what_a_full_computation_gives(monkeypatch, watch_all):
     """Builds in a row (edits, new and removed articles, shifted weights): always the full result."""
     import random
 
+    from generator import related
     from generator.model import Place
     from generator.related import link_incrementally, related_articles
+
+    monkeypatch.setattr(related, "DRIFT_WATCH_ALL", watch_all)
 
     rng = random.Random(11)
     words = [f"词{k}" for k in range(30)]  # few words: many equal scores, ordered by id
@@ -138,3 +143,23 @@ def test_incremental_linking_reuses_rows_when_little_changed(monkeypatch):
     articles[0].tokens += ("词1",)
     related.link_incrementally(articles, weigh(articles, idf), idf, state)
     assert sum(computed) < 30  # the edited article and the few whose lists it touches, not all 300
+
+
+def test_reasons_follow_the_weights_even_when_the_rankings_hold():
+    """Two articles with the same two words: the list cannot change, but which shared word
+    weighs more, and so comes first in the reason, follows the weights."""
+    import random
+
+    from generator.related import link_incrementally, related_articles
+
+    rng = random.Random(1)
+    articles = [FakeArticle(rng, k, ["词甲"], ["地", "地", "地"]) for k in range(3)]
+    for a in articles:
+        a.tokens, a.places, a.themes = ("词甲", "词乙"), (), ("other",)
+    state = None
+    for idf in ({"词甲": 3.0, "词乙": 1.0}, {"词甲": 1.0, "词乙": 3.0}, {"词甲": 1.0, "词乙": 3.0}):
+        vectors = weigh(articles, idf)
+        got, state = link_incrementally(articles, vectors, dict(idf), state)
+        assert got == related_articles(articles, vectors)
+        heavier = max(idf, key=idf.get)
+        assert all(r.reason.startswith("共同关键词：" + heavier) for rows in got.values() for r in rows)
