@@ -44,10 +44,6 @@ def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
     return tuple(sys.intern(w) for w in segmenter.cut(text) if segmenter.is_content(w))
 
 
-def document_frequencies(token_lists) -> Counter:
-    return Counter(w for tokens in token_lists for w in set(tokens))
-
-
 @dataclass(frozen=True)
 class Facts:
     """What an article says on its own, whatever else is in the corpus (cached with its page)."""
@@ -70,10 +66,15 @@ def title_words(draft: Draft, tokens: tuple[str, ...]) -> set[str]:
     return {w for w in set(tokens) if w in draft.title}
 
 
-class IdfTable(dict):
-    """Corpus IDF blended with jieba's prior, computed once per word per build."""
+# One article at a time — IdfTable, keyword_scores, extract_keywords — is the definition of
+# an article's keywords; the pipeline computes them for the whole corpus at once (Weights),
+# and a test holds the two to the same result, bit for bit.
 
-    def __init__(self, segmenter: Segmenter, df: Counter, n_docs: int):
+
+class IdfTable(dict):
+    """Corpus IDF blended with jieba's prior, computed once per word."""
+
+    def __init__(self, segmenter: Segmenter, df: dict[str, int], n_docs: int):
         super().__init__()
         self.segmenter, self.df, self.n_docs = segmenter, df, n_docs
 
@@ -82,7 +83,7 @@ class IdfTable(dict):
         return value
 
 
-def idf(word: str, *, segmenter: Segmenter, df: Counter, n_docs: int) -> float:
+def idf(word: str, *, segmenter: Segmenter, df: dict[str, int], n_docs: int) -> float:
     """Corpus IDF blended with jieba's prior: the prior dominates small corpora."""
     prior = segmenter.idf.get(word, segmenter.median_idf)
     corpus = math.log((n_docs + 1) / (df.get(word, 0) + 1)) + 1
@@ -191,11 +192,9 @@ def weigh(token_lists: list[tuple[str, ...]], segmenter: Segmenter) -> Weights:
     entry_rows, entry_columns = np.divmod(entries, width)
     indptr = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(np.bincount(entry_rows, minlength=n), out=indptr[1:])
-    df = np.bincount(entry_columns, minlength=len(words)).tolist()
-    # IDF word by word in Python, as ``idf`` computes it (NumPy's log may differ in the last bit)
-    prior, median, weight = segmenter.idf, segmenter.median_idf, PRIOR_STRENGTH / (PRIOR_STRENGTH + n)
-    idf_values = [weight * prior.get(w, median) + (1 - weight) * (math.log((n + 1) / (d + 1)) + 1)
-                  for w, d in zip(words, df)]
+    df = dict(zip(words, np.bincount(entry_columns, minlength=len(words)).tolist()))
+    # word by word in Python, by ``idf`` itself (NumPy's log may differ in the last bit)
+    idf_values = [idf(w, segmenter=segmenter, df=df, n_docs=n) for w in words]
     totals = np.maximum(lengths, 1)  # an article without content words has no weights at all
     data = counts / np.repeat(totals, np.diff(indptr)) * np.asarray(idf_values)[entry_columns]
     matrix = sparse.csr_matrix((data, entry_columns, indptr), shape=(n, width))

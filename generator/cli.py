@@ -115,8 +115,7 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
         print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
         return 1
     record_file = StateFile(None if args.no_cache else args.cache, "export")
-    records = record_file.load() if record_file.path else None  # the last export's records, by article id
-    records = records if isinstance(records, dict) or record_file.path is None else {}
+    records = (record_file.load(dict) or {}) if record_file.path else None  # the last export's, by article id
     files, written = write_site(args.out, site_files(digest, records=records))
     record_file.store(records)
     stopwatch.lap("render and write")

@@ -87,7 +87,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     stopwatch = stopwatch or Stopwatch()
     cache = pagework.PageCache(settings.cache_dir, context)
     pinyin_file = StateFile(settings.cache_dir, "pinyin")
-    link.KNOWN_PINYIN.update(pinyin_file.load() or {})  # forked workers see it too
+    link.KNOWN_PINYIN.update(pinyin_file.load(dict) or {})  # forked workers see it too
     works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
@@ -119,7 +119,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     weights = analyze.weigh(tokens, default_segmenter())
     keywords = weights.keywords(titles)
     summary_file = StateFile(settings.cache_dir, "summaries")
-    earlier, summaries = summary_file.load() or {}, {}
+    earlier, summaries = summary_file.load(dict) or {}, {}
     theme_keys = {t.key for t in theme_config.themes}
     articles, rows = [], []
     for row, ((article_id, draft, page), view, words, known, origin) in enumerate(
@@ -147,9 +147,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     summary_file.store(summaries)
     stopwatch.lap("analysis")
     link_state = StateFile(settings.cache_dir, "links")
-    previous = link_state.load()
     related, state = links.link_incrementally(articles, (weights.matrix[rows], weights.words), weights.idf,
-                                              previous if isinstance(previous, links.LinkState) else None)
+                                              link_state.load(links.LinkState))
     link_state.store(state)
     articles = [replace(a, related=related[a.id]) for a in articles]
     stopwatch.lap("related")
@@ -186,15 +185,18 @@ def read_pages(settings: Settings, cache: pagework.PageCache, progress: Callable
 
 class StateFile:
     """What one build leaves in the cache folder for the next: the related-article
-    rankings (``related.LinkState``) and the summaries, by the page and article
-    they were made for. Named for the code version, so a new version starts afresh."""
+    rankings (``related.LinkState``), the summaries by the page and article they
+    were made for, the export's records and the pinyin of headlines and place
+    names. Named for the code version, so a new version starts afresh."""
 
     def __init__(self, folder: Path | None, name: str):
         self.folder, self.name = folder, name
         self.path = folder / f"{name}-{pagework.code_version()[:16]}.pickle" if folder else None
 
-    def load(self):
-        return pagework.read_cached(self.path) if self.path else None  # None: none yet, or unreadable
+    def load(self, kind: type = object):
+        """The state kept, if it is a ``kind``; None when there is none, or it is unreadable."""
+        state = pagework.read_cached(self.path) if self.path else None
+        return state if isinstance(state, kind) else None
 
     def store(self, state) -> None:
         if self.path is None:

@@ -20,8 +20,9 @@ change has moved only because the keyword weights (corpus IDF) shifted, by at
 most ``drift`` = |new unit vector − old unit vector|, and the cosine of two
 unit vectors moves by at most the sum of their drifts. So for such an article
 it is enough to score exactly its previous list, the changed articles and the
-ones that drifted (all of them when few did, else the most drifted): if the list they give beats every bound for the rest,
-it is the list a full computation would give. Otherwise (and for every
+ones that drifted (all of them when few did, else the most drifted): if the
+list they give beats every bound for the rest, it is the list a full
+computation would give. Otherwise (and for every
 changed article) the row is computed in full. The result is the same as a
 full computation, article for article; tests hold the two paths to that.
 """
@@ -40,7 +41,7 @@ THEME_BONUS = 0.05
 RELATED_MIN = 0.05
 BLOCK_CELLS = 2_000_000  # 16 MB per dense array in a step of the product, whatever the corpus size
 DRIFT_WATCH = 64  # the articles that drifted most are scored exactly against every row
-DRIFT_WATCH_ALL = 4096  # up to this many drifted articles, all of them are
+DRIFT_WATCH_ALL = 4096  # up to this many drifted articles, all of them are watched
 EPSILON = 1e-9  # floating-point slack on the bounds
 
 
@@ -221,8 +222,8 @@ class Linker:
         """For stable rows: ({row: (ranking, ceiling)} where the previous ranking provably holds, rows to redo).
 
         Each row's candidates are its previous list and the watched articles (the
-        changed ones and those that drifted most), all scored exactly; every other
-        article scores at most the old ceiling plus both drifts.
+        changed ones and those that drifted: all, or the most), all scored exactly;
+        every other article scores at most the old ceiling plus both drifts.
         """
         import numpy as np
 
