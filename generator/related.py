@@ -1,17 +1,22 @@
-"""Related articles: the best few per article, with the reason, exact and incremental.
+"""Related articles: the best few per article, with the reason, found without comparing every pair.
 
-Score = cosine of the articles' unit TF-IDF vectors + PLACE_BONUS for a shared
-place + THEME_BONUS for a shared theme. Only articles sharing a word qualify,
-and only from RELATED_MIN up. Articles are ranked by the score rounded to 4
-places (as it is shown), then by id, so equal scores always come out in the
-same order.
+Each article is compared by its CANDIDATE_WORDS heaviest words (its TF-IDF
+vector cut to those, as Lucene's MoreLikeThis cuts a document to its top
+terms): words every article uses weigh little and would otherwise make every
+pair of articles share something. Score = cosine of those cut vectors, made
+unit length, + PLACE_BONUS for a shared place + THEME_BONUS for a shared
+theme. Only articles sharing a word qualify, and only from RELATED_MIN up.
+Articles are ranked by the score rounded to 4 places (as it is shown), then by
+id, so equal scores always come out in the same order.
 
-Full computation: the cosines are one sparse matrix product (SciPy), taken a
-block of rows at a time so memory stays bounded; the best few per row are
-picked with NumPy and only they get reasons (their shared words come from one
-more sparse product). The work grows with the number of article pairs that
-share a word, so it is quadratic on a corpus where nearly every pair does (the
-benchmark's).
+Full computation: the CANDIDATES nearest articles of each row by cosine come
+from one sparse product that keeps only the top of each row (sparse_dot_topn,
+in C++ on every core; no dense row of the whole corpus is ever made). An
+article outside them has a cosine no higher than the last one kept, so its
+score is at most that plus both bonuses: when the row's list beats that
+bound, it is exact. The few rows where it does not are computed in full (a
+block of rows against every article). Only the chosen pairs get reasons
+(their shared words come from one more sparse product).
 
 Incremental computation (``link_incrementally``): after a build, what each
 row's ranking was and an upper bound (``ceiling``) for every score outside its
@@ -29,6 +34,7 @@ full computation, article for article; tests hold the two paths to that.
 from __future__ import annotations
 
 import hashlib
+import os
 from dataclasses import dataclass
 from itertools import chain
 from typing import Union
@@ -39,6 +45,8 @@ RELATED_MAX = 5
 PLACE_BONUS = 0.05
 THEME_BONUS = 0.05
 RELATED_MIN = 0.05
+CANDIDATE_WORDS = 32  # an article is compared by its heaviest words (MoreLikeThis takes 25)
+CANDIDATES = 64  # nearest articles by cosine per row, from which its list is picked
 BLOCK_CELLS = 2_000_000  # 16 MB per dense array in a step of the product, whatever the corpus size
 DRIFT_WATCH = 64  # the articles that drifted most are scored exactly against every row
 DRIFT_WATCH_ALL = 4096  # up to this many drifted articles, all of them are watched
@@ -125,7 +133,7 @@ class Linker:
             self.raw, self.words = sparse_rows([vectors[a.id] for a in articles], np.float64, words)
         else:
             self.raw, self.words = vectors
-        self.text = unit_rows(self.raw)  # the product of two rows is their cosine
+        self.text = unit_rows(heaviest(self.raw, CANDIDATE_WORDS))  # the product of two rows is their cosine
         self.places, _ = sparse_rows([dict.fromkeys(a.analysis.places, 1.0) for a in articles], np.float32)
         self.themes, _ = sparse_rows([dict.fromkeys((t for t in a.theme_keys if t != "other"), 1.0)
                                       for a in articles], np.float32)
@@ -146,13 +154,63 @@ class Linker:
         return key
 
     def rank_rows(self, rows, block: int | None = None):
-        """Exact rankings of the given rows against every article: ({row: [(column, score)]}, {row: ceiling})."""
+        """Exact rankings of the given rows against every article: ({row: [(column, score)]}, {row: ceiling}).
+
+        The ceiling bounds the score of every article not on the row's list.
+        """
         import numpy as np
+        from sparse_dot_topn import sp_matmul_topn
 
         rows = np.asarray(list(rows), dtype=np.int64)
-        best, ceiling = {}, {}
-        if self.take == 0:
+        if self.take == 0 or len(rows) == 0:
             return {int(i): [] for i in rows}, {int(i): -1.0 for i in rows}
+        n, take, keep = self.n, self.take, min(self.n, CANDIDATES + 1)  # + 1: a row is nearest to itself
+        everyone = len(rows) == n and bool((rows == np.arange(n)).all())
+        nearest = sp_matmul_topn(self.text if everyone else self.text[rows], self.text_t, top_n=keep,
+                                 n_threads=os.cpu_count() or 1)
+        found = np.diff(nearest.indptr)
+        line = np.repeat(np.arange(len(rows)), found)  # the position in ``rows`` of each entry
+        columns, cosine = nearest.indices.astype(np.int64), nearest.data
+        truncated = (found >= keep) & (keep < n)  # others were left out, none with a higher cosine than the last kept
+        lowest = np.full(len(rows), np.inf)
+        np.minimum.at(lowest, line, cosine)
+        real = (columns != rows[line]) & (cosine > 0)
+        line, columns, cosine = line[real], columns[real], cosine[real]
+        left = rows[line]
+        score = cosine + PLACE_BONUS * (pair_products(self.places, left, columns) > 0) \
+            + THEME_BONUS * (pair_products(self.themes, left, columns) > 0)
+        key = self.key(score, cosine, columns)
+        order = np.lexsort((-key, line))  # by row, best first
+        line, columns, score, key = line[order], columns[order], score[order], key[order]
+        position = np.arange(len(line)) - np.searchsorted(line, line)
+        listed = (position < take) & (key >= 0)
+        count = np.bincount(line[listed], minlength=len(rows))
+        last = np.full(len(rows), np.iinfo(np.int64).max)  # the lowest key on each row's list
+        np.minimum.at(last, line[listed], key[listed])
+        # an article that was left out scores at most the row's lowest cosine kept plus both bonuses
+        outside = np.where(truncated, lowest + PLACE_BONUS + THEME_BONUS, -1.0)
+        bound = np.rint(outside * 10_000).astype(np.int64) * n + n - 1
+        exact = ~truncated | ((count == take) & (last > bound))
+        ceiling_of = outside.copy()
+        np.maximum.at(ceiling_of, line[~listed], score[~listed])
+        best, ceiling = {}, {}
+        for r, i in enumerate(rows.tolist()):
+            if exact[r]:
+                best[i], ceiling[i] = [], float(ceiling_of[r])
+        for r, j, s in zip(line[listed].tolist(), columns[listed].tolist(), score[listed].tolist()):
+            if exact[r]:
+                best[int(rows[r])].append((j, s))
+        if not exact.all():  # too close to call from the nearest few: these rows against every article
+            more_best, more_ceiling = self.rank_rows_in_full(rows[~exact], block)
+            best.update(more_best)
+            ceiling.update(more_ceiling)
+        return best, ceiling
+
+    def rank_rows_in_full(self, rows, block: int | None = None):
+        """``rank_rows`` by scoring every article, a block of rows at a time (exact ceilings)."""
+        import numpy as np
+
+        best, ceiling = {}, {}
         block = block or max(16, BLOCK_CELLS // self.n)  # rows per step: a few dense n-wide arrays
         everyone = np.arange(self.n)
         for start in range(0, len(rows), block):
@@ -181,14 +239,19 @@ class Linker:
         import numpy as np
 
         ratio = np.array([old_idf.get(w, new_idf[w]) / new_idf[w] if new_idf[w] else 1.0 for w in self.words])
-        drifts = [np.zeros(0)]
-        for start in range(0, len(rows), 4096):  # a few thousand rows at a time: bounded memory
-            part = rows[start:start + 4096]
-            before = self.raw[part]
+        # only rows using a word whose weight changed can have moved (their words are as last time)
+        touched = np.zeros(self.n, dtype=bool)
+        touched[np.repeat(np.arange(self.n), np.diff(self.raw.indptr))[ratio[self.raw.indices] != 1.0]] = True
+        rows = np.asarray(rows, dtype=np.int64)
+        moving = np.flatnonzero(touched[rows])
+        drift = np.zeros(len(rows))
+        for start in range(0, len(moving), 4096):  # a few thousand rows at a time: bounded memory
+            part = moving[start:start + 4096]
+            before = self.raw[rows[part]]
             before.data = before.data * ratio[before.indices]  # the same words weighed as last time
-            moved = unit_rows(before) - self.text[part]
-            drifts.append(np.sqrt(np.asarray(moved.multiply(moved).sum(axis=1)).ravel()))
-        return np.concatenate(drifts)
+            moved = unit_rows(heaviest(before, CANDIDATE_WORDS)) - self.text[rows[part]]
+            drift[part] = np.sqrt(np.asarray(moved.multiply(moved).sum(axis=1)).ravel())
+        return drift
 
     def rank_reusing(self, stable: list[int], drift, previous: LinkState):
         """Rankings of every row, reusing the previous ones for stable rows where the bounds allow."""
@@ -326,6 +389,23 @@ def unit_rows(matrix):
     norms[norms == 0] = 1.0
     matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
     return matrix
+
+
+def heaviest(matrix, most: int):
+    """Each row cut to its ``most`` largest entries (of equal ones, those in the lower columns)."""
+    import numpy as np
+
+    matrix = matrix.tocsr()
+    if matrix.nnz == 0 or np.diff(matrix.indptr).max() <= most:
+        return matrix
+    rows = np.repeat(np.arange(matrix.shape[0]), np.diff(matrix.indptr))
+    order = np.lexsort((matrix.indices, -matrix.data, rows))  # by row, then largest first
+    position = np.arange(len(order)) - matrix.indptr[rows[order]]
+    kept = np.sort(order[position < most])  # back in row order, columns as they were within each row
+    counts = np.bincount(rows[kept], minlength=matrix.shape[0])
+    indptr = np.zeros(matrix.shape[0] + 1, dtype=matrix.indptr.dtype)
+    np.cumsum(counts, out=indptr[1:])
+    return type(matrix)((matrix.data[kept], matrix.indices[kept], indptr), shape=matrix.shape)
 
 
 def pair_products(matrix, left: list[int], right: list[int]):

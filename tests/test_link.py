@@ -25,13 +25,27 @@ def test_linzi_social_organisation_articles_are_each_others_first_related(seed_d
     assert "共同关键词" in a.related[0].reason
 
 
-def test_related_articles_follow_the_documented_rule_exactly():
-    """The vectorised ranking gives what the rule says, pair by pair, ties by id."""
+@pytest.mark.parametrize("heaviest, candidates, in_full_rows", [
+    (32, 64, 0), (4, 64, 0),  # 64 nearest of 60 articles: nothing is left out
+    # fewer nearest than a list holds (most rows against every article), or a few more (most decided by them)
+    (4, 3, "some"), (4, 6, "some"), (32, 8, "some"), (6, 10, "some")])
+def test_related_articles_follow_the_documented_rule_exactly(monkeypatch, heaviest, candidates, in_full_rows):
+    """The vectorised ranking gives what the rule says, pair by pair, ties by id: with vectors cut
+    to their heaviest words or not, and with the nearest few per row deciding the list or not
+    (then the row is ranked against every article)."""
     import math
     import random
 
+    from generator import related
     from generator.related import PLACE_BONUS, RELATED_MIN, THEME_BONUS, related_articles
     from generator.model import Place
+
+    monkeypatch.setattr(related, "CANDIDATE_WORDS", heaviest)
+    monkeypatch.setattr(related, "CANDIDATES", candidates)
+    in_full = []
+    real = related.Linker.rank_rows_in_full
+    monkeypatch.setattr(related.Linker, "rank_rows_in_full",
+                        lambda self, rows, block=None: in_full.append(len(rows)) or real(self, rows, block))
 
     rng = random.Random(7)
     words = [f"词{k}" for k in range(40)]
@@ -47,8 +61,9 @@ def test_related_articles_follow_the_documented_rule_exactly():
     vectors = {a.id: {w: rng.choice([0.5, 1.0, 2.0]) for w in rng.sample(words, rng.randrange(1, 8))} for a in articles}
     vectors[articles[3].id] = vectors[articles[-1].id] = {}  # no content words (also as the last row)
     got = related_articles(articles, vectors, block=7)  # several blocks
-    units = {a.id: {w: v / (math.sqrt(sum(x * x for x in vectors[a.id].values())) or 1.0)
-                    for w, v in vectors[a.id].items()} for a in articles}
+    cut = {a.id: dict(sorted(vectors[a.id].items(), key=lambda kv: (-kv[1], kv[0]))[:heaviest]) for a in articles}
+    units = {a.id: {w: v / (math.sqrt(sum(x * x for x in cut[a.id].values())) or 1.0)
+                    for w, v in cut[a.id].items()} for a in articles}
     for a in articles:
         expected = []
         for b in articles:
@@ -64,6 +79,7 @@ def test_related_articles_follow_the_documented_rule_exactly():
         for r, (_, _, score) in zip(got[a.id], expected):
             assert math.isclose(r.score, round(score, 4), abs_tol=1e-4)
             assert r.reason.startswith("共同关键词：")
+    assert sum(in_full) == in_full_rows if in_full_rows != "some" else 0 < sum(in_full) < len(articles)
 
 
 class FakeArticle:
@@ -90,8 +106,10 @@ def weigh(articles, idf):
     return {a.id: {w: c / len(a.tokens) * idf[w] for w, c in Counter(a.tokens).items()} for a in articles}
 
 
-@pytest.mark.parametrize("watch_all", [4096, 0])  # every drifted article watched, or only the most drifted
-def test_incremental_linking_gives_what_a_full_computation_gives(monkeypatch, watch_all):
+@pytest.mark.parametrize("watch_all, heaviest, candidates", [
+    (4096, 32, 64), (0, 32, 64),  # every drifted article watched, or only the most drifted
+    (4096, 4, 8), (0, 3, 6)])  # vectors cut to a few words (a shift in weights changes which), few nearest
+def test_incremental_linking_gives_what_a_full_computation_gives(monkeypatch, watch_all, heaviest, candidates):
     """Builds in a row (edits, new and removed articles, shifted weights): always the full result."""
     import random
 
@@ -100,6 +118,8 @@ def test_incremental_linking_gives_what_a_full_computation_gives(monkeypatch, wa
     from generator.related import link_incrementally, related_articles
 
     monkeypatch.setattr(related, "DRIFT_WATCH_ALL", watch_all)
+    monkeypatch.setattr(related, "CANDIDATE_WORDS", heaviest)
+    monkeypatch.setattr(related, "CANDIDATES", candidates)
 
     rng = random.Random(11)
     words = [f"词{k}" for k in range(30)]  # few words: many equal scores, ordered by id
