@@ -183,3 +183,24 @@ def test_reasons_follow_the_weights_even_when_the_rankings_hold():
         assert got == related_articles(articles, vectors)
         heavier = max(idf, key=idf.get)
         assert all(r.reason.startswith("共同关键词：" + heavier) for rows in got.values() for r in rows)
+
+
+@pytest.mark.parametrize("block_cells", [1, 37, 2_000_000])  # a row at a time, a few rows, all at once
+def test_vectors_are_cut_to_their_heaviest_words_ties_by_word(monkeypatch, block_cells):
+    import random
+
+    from scipy import sparse
+
+    from generator import related
+
+    monkeypatch.setattr(related, "BLOCK_CELLS", block_cells)
+    rng = random.Random(3)
+    rows = [{c: rng.choice([0.5, 1.0, 2.0, 3.0]) for c in rng.sample(range(40), rng.randrange(0, 40))}
+            for _ in range(50)]
+    matrix = sparse.csr_matrix(([v for r in rows for v in r.values()], [c for r in rows for c in r],
+                                [0] + [sum(map(len, rows[:k + 1])) for k in range(len(rows))]), shape=(50, 40))
+    for most in (1, 5, 12, 39):
+        cut = related.heaviest(matrix, most).toarray()
+        for k, row in enumerate(rows):
+            expected = dict(sorted(row.items(), key=lambda cv: (-cv[1], cv[0]))[:most])
+            assert {c: v for c, v in enumerate(cut[k]) if v} == expected
