@@ -137,7 +137,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
         related = [related_view(r, by_id) for r in a.related]
         key = article_key(a)
         if key:  # made from unchanged page work: the few values that vary say whether the page changed
-            key = fingerprint(key, related, search)
+            key = fingerprint(key, related, search)  # the related list as shown: no scores
             render = functools.partial(render_article, article_page, a, digest, related, search)
         else:
             inputs = {"a": article_view(a, digest), "related": related, "search": search}
@@ -164,12 +164,14 @@ def article_key(a: Article) -> tuple | None:
 
     An article made from unchanged page work (``Article.made_from``: its page's
     bytes, the code and the configuration) differs from last time only in what
-    the whole corpus decides: its keywords, summary and related articles.
+    the whole corpus decides: its keywords, summary and related articles. The
+    related articles are not in this key: the page shows their headlines and
+    reasons, the record their ids, scores and reasons, and a new day's pages
+    shift almost every score a little (the page is not rendered again for that).
     """
     if a.made_from is None:
         return None
-    return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary,
-            tuple((r.id, r.score, r.reason) for r in a.related))
+    return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
 def render_article(template, a: Article, digest: Digest, related: list[dict], search: str) -> str:
@@ -385,7 +387,7 @@ def article_lines(articles, records: dict | None):
     for a in articles:
         key = article_key(a)
         if key is not None:
-            key = fingerprint(key)
+            key = fingerprint(key, tuple((r.id, r.score, r.reason) for r in a.related))
             known = last.get(a.id)
             line = known[1] if known and known[0] == key else JSON(article_record(a))
             records[a.id] = (key, line)
