@@ -112,11 +112,13 @@ def distinct_words(ranked, limit: int) -> list[str]:
     """The first ``limit`` of the ranked words, skipping any that contains or is contained in one chosen before."""
     chosen: list[str] = []
     for word in ranked:
-        if any(word in other or other in word for other in chosen):
-            continue  # 社会组织 and 社会组织党建 say the same thing twice
-        chosen.append(word)
-        if len(chosen) == limit:
-            break
+        for other in chosen:  # a loop, not any(): this runs for every article on every build
+            if word in other or other in word:
+                break  # 社会组织 and 社会组织党建 say the same thing twice
+        else:
+            chosen.append(word)
+            if len(chosen) == limit:
+                break
     return chosen
 
 

@@ -132,9 +132,10 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
+    headlines: dict[str, tuple[str, str]] = {}  # id → (slug, headline as shown): once per article, not per link
     article_page = env.get_template("article.md.j2")
     for a in digest.articles:
-        related = [related_view(r, by_id) for r in a.related]
+        related = [related_view(r, by_id, headlines) for r in a.related]
         key = article_key(a)
         if key:  # made from unchanged page work: the few values that vary say whether the page changed
             key = fingerprint(key, related, search)  # the related list as shown: no scores
@@ -227,9 +228,12 @@ def article_view(a: Article, digest: Digest) -> dict:
     }
 
 
-def related_view(r, by_id: dict[str, Article]) -> dict:
-    other = by_id[r.id]
-    return {"slug": other.slug, "title": md(other.draft.title), "reason": md(r.reason)}
+def related_view(r, by_id: dict[str, Article], headlines: dict[str, tuple[str, str]]) -> dict:
+    shown = headlines.get(r.id)
+    if shown is None:
+        other = by_id[r.id]
+        shown = headlines[r.id] = (other.slug, md(other.draft.title))
+    return {"slug": shown[0], "title": shown[1], "reason": md(r.reason)}
 
 
 @functools.lru_cache(maxsize=65536)
