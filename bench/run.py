@@ -8,6 +8,8 @@ in separate processes and in the same run:
 
   floor     jieba.lcut over the corpus text (one process; the unavoidable cost)
   full      digest generate, empty cache
+  unchanged digest generate again, nothing changed (what every rebuild pays), and
+            the imports alone (what every new process pays)
   one page  digest generate again after one page changed (warm cache)
   a day     digest generate again after a day's 20 new pages were added (warm cache)
   mkdocs    mkdocs build of the site (empty cache)
@@ -49,6 +51,11 @@ print(time.perf_counter() - start)
 """
 
 
+# What every `digest generate` loads before it reads a page: the floor of any rebuild in a new process
+IMPORTS = "import generator.cli, generator.pipeline, generator.related, generator.render, numpy, scipy.sparse, \
+sparse_dot_topn"
+
+
 def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str, str]:
     """(seconds, peak MB, stdout, stderr) of a command run to completion."""
     start = time.perf_counter()
@@ -81,6 +88,9 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     row["full_stages"] = stage_timings(err)
     export = json.loads((out_dir / "data" / "articles.json").read_text(encoding="utf-8"))
     row["articles"] = len(export["articles"])
+    row["imports_s"] = timed([python, "-c", IMPORTS], env=env)[0]
+    row["unchanged_s"], _, _, err = timed(generate, env=env)  # nothing changed: what every rebuild pays
+    row["unchanged_stages"] = stage_timings(err)
 
     changed = paths[len(paths) // 2]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
@@ -148,9 +158,9 @@ def stage_timings(stderr: str) -> dict[str, float]:
 
 def report(rows: list[dict]) -> str:
     lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
-             "(% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
+             "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
              "downloaded before the first result (phone) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
@@ -164,6 +174,8 @@ def report(rows: list[dict]) -> str:
             f"| {r['pages']} | {r['MB']:.1f} | {r['articles']} | {r['floor_s']:.1f} ({r['MB'] / r['floor_s']:.2f}) "
             f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {r['articles'] / r['full_s']:.0f}/s) "
             f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
+            f"| {r['unchanged_s']:.1f} ({100 * r['unchanged_s'] / r['full_s']:.0f} %) "
+            f"| {r['imports_s']:.2f} ({100 * r['imports_s'] / r['full_s']:.1f} %) "
             f"| {r['day_s']:.1f} ({100 * r['day_s'] / r['full_s']:.0f} %) "
             f"| {mk} | {mk_peak} | {index} | {first} |")
     return "\n".join(lines)
@@ -173,7 +185,8 @@ def stages_report(rows: list[dict]) -> str:
     """Where each `digest generate` run spent its time (seconds per stage)."""
     lines = ["| pages | run | " + " | ".join(STAGES) + " |", "| --- | --- |" + " --- |" * len(STAGES)]
     for r in rows:
-        for run, label in (("full", "full"), ("one_page", "one page changed"), ("day", "a day added")):
+        for run, label in (("full", "full"), ("unchanged", "nothing changed"), ("one_page", "one page changed"),
+                           ("day", "a day added")):
             stages = r.get(f"{run}_stages") or {}
             lines.append(f"| {r['pages']} | {label} | " + " | ".join(f"{stages.get(s, 0):.2f}" for s in STAGES) + " |")
     return "\n".join(lines)

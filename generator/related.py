@@ -92,16 +92,18 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
     if len(stable) < n - n // 8 or n < 2:  # much is new: the full computation is cheaper
         best, ceiling = links.rank_rows(range(n))
     else:
-        drift = links.drift(stable, previous.idf, idf)
-        if len(stable) > 1 and (drift > 0).sum() > len(stable) // 2:
-            # most moved (a new day's pages change every weight): checking each row against its bound costs
-            # more than ranking every row afresh from its nearest
+        ratio, touched = links.reweighed(previous.idf, idf)
+        if touched[stable].sum() > len(stable) // 2:
+            # most may have moved (a new day's pages change every weight): checking each row against its
+            # bound costs more than ranking every row afresh from its nearest
             best, ceiling = links.rank_rows(range(n))
+            unmoved = {i for i in stable if not touched[i]}
         else:
+            drift = links.drift(stable, ratio, touched)
             best, ceiling = links.rank_reusing(stable, drift, previous)
+            unmoved = {i for i, moved in zip(stable, drift.tolist()) if moved == 0.0}
         # An article whose vector and list are exactly as last time, and whose related articles'
         # vectors are too, shares the same words with them in the same order: its reasons stand.
-        unmoved = {i for i, moved in zip(stable, drift.tolist()) if moved == 0.0}
         for i in unmoved:
             row = tuple((articles[j].id, score) for j, score in best[i])
             if row == previous.best[articles[i].id] and all(j in unmoved for j, _ in best[i]):
@@ -241,14 +243,22 @@ class Linker:
                 ceiling[i] = value
         return best, ceiling
 
-    def drift(self, rows: list[int], old_idf: dict[str, float], new_idf: dict[str, float]):
-        """How far each row's unit vector moved because the keyword weights changed."""
+    def reweighed(self, old_idf: dict[str, float], new_idf: dict[str, float]):
+        """(each word's old weight / new weight, whether each row uses a word whose weight changed)."""
         import numpy as np
 
         ratio = np.array([old_idf.get(w, new_idf[w]) / new_idf[w] if new_idf[w] else 1.0 for w in self.words])
-        # only rows using a word whose weight changed can have moved (their words are as last time)
         touched = np.zeros(self.n, dtype=bool)
         touched[np.repeat(np.arange(self.n), np.diff(self.raw.indptr))[ratio[self.raw.indices] != 1.0]] = True
+        return ratio, touched
+
+    def drift(self, rows: list[int], ratio, touched):
+        """How far each row's unit vector moved because the keyword weights changed (``reweighed``).
+
+        Only rows using a reweighed word can have moved (their words are as last time).
+        """
+        import numpy as np
+
         rows = np.asarray(rows, dtype=np.int64)
         moving = np.flatnonzero(touched[rows])
         drift = np.zeros(len(rows))
