@@ -102,11 +102,13 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
             drift = links.drift(stable, ratio, touched)
             best, ceiling = links.rank_reusing(stable, drift, previous)
             unmoved = {i for i, moved in zip(stable, drift.tolist()) if moved == 0.0}
-        # An article whose vector and list are exactly as last time, and whose related articles'
-        # vectors are too, shares the same words with them in the same order: its reasons stand.
+        # An article whose vector is exactly as last time, listing the same articles whose vectors
+        # are too (and whose places and themes are, being stable), shares the same words with them in
+        # the same order: its reasons stand. Ids, not scores, are compared: the nearest-first product and
+        # the pairwise one add in different orders, so a score may differ in its last bit.
         for i in unmoved:
-            row = tuple((articles[j].id, score) for j, score in best[i])
-            if row == previous.best[articles[i].id] and all(j in unmoved for j, _ in best[i]):
+            if [articles[j].id for j, _ in best[i]] == [j for j, _ in previous.best[articles[i].id]] \
+                    and all(j in unmoved for j, _ in best[i]):
                 known[i] = previous.reasons[articles[i].id]
     related = links.explained(best, known)
     state = LinkState(signatures, {w: idf[w] for w in links.words},
