@@ -188,8 +188,7 @@ class Linker:
         real = (columns != rows[line]) & (cosine > 0)
         line, columns, cosine = line[real], columns[real], cosine[real]
         left = rows[line]
-        score = cosine + PLACE_BONUS * (pair_products(self.places, left, columns) > 0) \
-            + THEME_BONUS * (pair_products(self.themes, left, columns) > 0)
+        score = scored(cosine, pair_products(self.places, left, columns), pair_products(self.themes, left, columns))
         key = self.key(score, cosine, columns)
         order = np.lexsort((-key, line))  # by row, best first
         line, columns, score, key = line[order], columns[order], score[order], key[order]
@@ -230,8 +229,8 @@ class Linker:
             pick = slice(int(chunk[0]), int(chunk[-1]) + 1) if contiguous else chunk
             cosine = (self.text[pick] @ self.text_t).toarray()
             cosine[np.arange(len(chunk)), chunk] = 0.0  # not related to itself
-            score = cosine + PLACE_BONUS * ((self.places[pick] @ self.places_t).toarray() > 0) \
-                + THEME_BONUS * ((self.themes[pick] @ self.themes_t).toarray() > 0)
+            score = scored(cosine, (self.places[pick] @ self.places_t).toarray(),
+                           (self.themes[pick] @ self.themes_t).toarray())
             key = self.key(score, cosine, everyone[None, :])
             top = np.argpartition(-key, self.take - 1, axis=1)[:, :self.take]
             for r, (i, columns) in enumerate(zip(chunk.tolist(), top)):
@@ -324,12 +323,12 @@ class Linker:
         right = members[members >= 0]
         listed_cosine, listed_score = np.zeros(members.shape), np.zeros(members.shape)
         listed_cosine[members >= 0] = cosine = pair_products(self.text, left.tolist(), right.tolist())
-        listed_score[members >= 0] = cosine + PLACE_BONUS * (pair_products(self.places, left, right) > 0) \
-            + THEME_BONUS * (pair_products(self.themes, left, right) > 0)
+        listed_score[members >= 0] = scored(cosine, pair_products(self.places, left, right),
+                                            pair_products(self.themes, left, right))
         # … and against every watched article
         watched_cosine = (self.text[rows] @ self.text[watched].T).toarray()
-        watched_score = watched_cosine + PLACE_BONUS * ((self.places[rows] @ self.places[watched].T).toarray() > 0) \
-            + THEME_BONUS * ((self.themes[rows] @ self.themes[watched].T).toarray() > 0)
+        watched_score = scored(watched_cosine, (self.places[rows] @ self.places[watched].T).toarray(),
+                               (self.themes[rows] @ self.themes[watched].T).toarray())
         columns = np.hstack([members, np.broadcast_to(watched, (len(rows), len(watched)))])
         cosine = np.hstack([listed_cosine, watched_cosine])
         score = np.hstack([listed_score, watched_score])
@@ -391,6 +390,11 @@ class Linker:
             rows.setdefault(articles[i].id, []).append(Related(articles[j].id, round(score, 4), reason(a, b, common)))
         result.update((key, tuple(value)) for key, value in rows.items())
         return result
+
+
+def scored(cosine, shared_places, shared_themes):
+    """The rule's score, from cosines and the counts of shared places and themes (arrays of one shape)."""
+    return cosine + PLACE_BONUS * (shared_places > 0) + THEME_BONUS * (shared_themes > 0)
 
 
 def ranks_below(a: tuple[float, str], b: tuple[float, str]) -> bool:
