@@ -125,38 +125,39 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                search: str = "material", records: dict | None = None):
     """``render_site`` one file at a time, for writers that need not hold the whole site.
 
-    Yields (path, content): the content is the text, or for an article page a
-    ``Deferred`` rendering, or for the export, the one large file, an iterator of pieces.
+    Yields (path, content): the content is a ``Deferred`` rendering (every
+    page and the feed: a writer that holds the text made from the same key need
+    not render it again), or for the export, the one large file, an iterator of pieces.
     ``records`` holds the export's records of the last build (``export_pieces``).
     """
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
     headlines: dict[str, tuple[str, str]] = {}  # id → (slug, headline as shown): once per article, not per link
-    article_page = env.get_template("article.md.j2")
     for a in digest.articles:
         related = [related_view(r, by_id, headlines) for r in a.related]
         key = article_key(a)
         if key:  # made from unchanged page work: the few values that vary say whether the page changed
             key = fingerprint(key, related, search)  # the related list as shown: no scores
-            render = functools.partial(render_article, article_page, a, digest, related, search)
+            render = functools.partial(render_article, env, a, digest, related, search)
         else:
             inputs = {"a": article_view(a, digest), "related": related, "search": search}
-            key, render = fingerprint(inputs), functools.partial(article_page.render, inputs)
+            key, render = fingerprint(inputs), functools.partial(render_template, env, "article.md.j2", inputs)
         yield f"articles/{a.slug}.md", Deferred(key, render)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
-        yield f"themes/{theme.key}.md", env.get_template("theme.md.j2").render(
-            theme=theme, overview=theme_overview(members, theme.key),
-            articles=[listing_view(a) for a in members], search=search)
+        yield f"themes/{theme.key}.md", page(env, "theme.md.j2", theme=theme,
+                                              overview=theme_overview(members, theme.key),
+                                              articles=[listing_view(a) for a in members], search=search)
     place_index = link.by_place(list(articles))
-    yield "places.md", env.get_template("places.md.j2").render(places=places_view(place_index))
-    yield "timeline.md", env.get_template("timeline.md.j2").render(**timeline_view(articles, digest))
-    yield "tags.md", env.get_template("tags.md.j2").render()
-    yield "index.md", env.get_template("index.md.j2").render(
-        site_name=site_name, **home_view(digest, articles, place_index))
-    yield FEED_PATH, render_feed(articles, digest, site_name=site_name, site_url=site_url)
+    yield "places.md", page(env, "places.md.j2", places=places_view(place_index))
+    yield "timeline.md", page(env, "timeline.md.j2", **timeline_view(articles, digest))
+    yield "tags.md", page(env, "tags.md.j2")
+    yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
+    entries = feed_entries(articles)
+    yield FEED_PATH, Deferred(fingerprint(FEED_PATH, entries, site_name, site_url),
+                              functools.partial(render_feed_entries, entries, site_name=site_name, site_url=site_url))
     yield EXPORT_PATH, export_pieces(digest, records)
 
 
@@ -175,8 +176,8 @@ def article_key(a: Article) -> tuple | None:
     return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
-def render_article(template, a: Article, digest: Digest, related: list[dict], search: str) -> str:
-    return template.render({"a": article_view(a, digest), "related": related, "search": search})
+def render_article(env: Environment, a: Article, digest: Digest, related: list[dict], search: str) -> str:
+    return env.get_template("article.md.j2").render({"a": article_view(a, digest), "related": related, "search": search})
 
 
 def listing_view(a: Article) -> dict:
@@ -321,21 +322,36 @@ def bar_chart(rows: list[tuple[str, int]], label: str) -> str:
             f'xmlns="http://www.w3.org/2000/svg"><title>{xml_escape(label)}</title>{"".join(bars)}</svg></figure>\n')
 
 
-def render_feed(articles: list[Article], digest: Digest, *, site_name: str, site_url: str) -> str:
-    """An Atom feed of every article, newest first."""
+def page(env: Environment, template: str, **view) -> Deferred:
+    """An overview page (a theme, the places, the timeline, the home page) rendered only
+    when its view changed: a fixed page's view is gathered from every article, but
+    rendering it costs several times more than gathering it."""
+    return Deferred(fingerprint(template, view), functools.partial(render_template, env, template, view))
+
+
+def render_template(env: Environment, template: str, view: dict) -> str:
+    return env.get_template(template).render(view)
+
+
+def feed_entries(articles: list[Article]) -> list[tuple]:
+    """What the feed says of each article: (id, headline, URL, date, summary, theme keys)."""
+    return [(a.id, a.draft.title, a.url, a.analysis.date.value, "".join(a.analysis.summary), a.theme_keys)
+            for a in articles]
+
+
+def render_feed_entries(entries: list[tuple], *, site_name: str, site_url: str) -> str:
     base = site_url.rstrip("/") + "/" if site_url else ""
-    updated = max((a.analysis.date.value for a in articles if a.analysis.date.value), default="1970-01-01")
-    entries = []
-    for a in articles:
-        when = a.analysis.date.value or "1970-01-01"
-        entries.append(
+    updated = max((date for _, _, _, date, _, _ in entries if date), default="1970-01-01")
+    parts = []
+    for article_id, title, url, date, summary, theme_keys in entries:
+        parts.append(
             "  <entry>\n"
-            f"    <id>tag:digest,2024:{a.id}</id>\n"
-            f"    <title>{xml_escape(a.draft.title)}</title>\n"
-            f'    <link href="{xml_escape(base + a.url)}"/>\n'
-            f"    <updated>{when}T00:00:00Z</updated>\n"
-            f"    <summary>{xml_escape(''.join(a.analysis.summary))}</summary>\n"
-            + "".join(f'    <category term="{xml_escape(k)}"/>\n' for k in a.theme_keys)
+            f"    <id>tag:digest,2024:{article_id}</id>\n"
+            f"    <title>{xml_escape(title)}</title>\n"
+            f'    <link href="{xml_escape(base + url)}"/>\n'
+            f"    <updated>{date or '1970-01-01'}T00:00:00Z</updated>\n"
+            f"    <summary>{xml_escape(summary)}</summary>\n"
+            + "".join(f'    <category term="{xml_escape(k)}"/>\n' for k in theme_keys)
             + "  </entry>\n")
     return ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh">\n'
@@ -344,7 +360,7 @@ def render_feed(articles: list[Article], digest: Digest, *, site_name: str, site
             f'  <link rel="self" href="{xml_escape(base + FEED_PATH)}"/>\n'
             f"  <updated>{updated}T00:00:00Z</updated>\n"
             f"  <author><name>{xml_escape(site_name)}</name></author>\n"
-            + "".join(entries) + "</feed>\n")
+            + "".join(parts) + "</feed>\n")
 
 
 def export_json(digest: Digest) -> str:
