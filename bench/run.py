@@ -10,7 +10,9 @@ in separate processes and in the same run:
   full      digest generate, empty cache
   unchanged digest generate again, nothing changed (what every rebuild pays), and
             the imports alone (what every new process pays)
-  one page  digest generate again after one page changed (warm cache)
+  one page  digest generate again after one page changed (warm cache), and a new
+            process that imports the same and works that one page only (the least
+            any rebuild in a new process pays after an edit)
   a day     digest generate again after a day's 20 new pages were added (warm cache)
   mkdocs    mkdocs build of the site (empty cache)
 
@@ -56,6 +58,22 @@ IMPORTS = "import generator.cli, generator.pipeline, generator.related, generato
 sparse_dot_topn"
 
 
+# ... and the work of the one changed page (split, segment, analyse; its URLs in pinyin): the least any new
+# `digest` process pays after an edit, whatever it does with the rest of the corpus
+CHANGED_PAGE = IMPORTS + """
+import sys
+from pathlib import Path
+from generator import pagework
+from generator.config import DEFAULT_THEMES, Settings, load_themes
+from generator.places import load_gazetteer
+settings = Settings(seeds=Path(sys.argv[1]).parent, themes_file=DEFAULT_THEMES)
+themes, places = load_themes(settings.themes_file), load_gazetteer(settings.gazetteer_file)
+context = pagework.make_context(themes, places, settings.themes_file, settings.gazetteer_file)
+page = Path(sys.argv[1])
+assert pagework.process_page(pagework.PageSource(page.name, page.read_bytes()), context).drafts
+"""
+
+
 def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tuple[float, float, str, str]:
     """(seconds, peak MB, stdout, stderr) of a command run to completion."""
     start = time.perf_counter()
@@ -96,6 +114,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
     row["one_page_s"], row["one_page_peak_MB"], _, err = timed(generate, env=env)
     row["one_page_stages"] = stage_timings(err)
+    row["changed_page_alone_s"] = timed([python, "-c", CHANGED_PAGE, str(changed)], env=env)[0]
 
     # a day's pages: the next 20 of the same synthetic paper (make_corpus is sequential)
     for path in make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]:
@@ -158,9 +177,9 @@ def stage_timings(stderr: str) -> dict[str, float]:
 
 def report(rows: list[dict]) -> str:
     lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
-             "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
+             "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | start, imports and the changed page alone s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs peak MB | search index (KB/article) | "
              "downloaded before the first result (phone) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
@@ -168,6 +187,8 @@ def report(rows: list[dict]) -> str:
                  if "search_index_bytes" in r else "—")
         if r.get("pagefind_bytes"):  # Material's index is then an empty stub
             index = f"Pagefind, {r['pagefind_bytes'] / 1e6:.1f} MB in chunks"
+        alone = (f"{r['changed_page_alone_s']:.2f} ({100 * r['changed_page_alone_s'] / r['full_s']:.1f} %)"
+                 if "changed_page_alone_s" in r else "—")
         first = (f"{r['first_result_bytes'] / 1e6:.2f} MB, {r['first_result_s']:.1f} s"
                  if "first_result_bytes" in r else "—")
         lines.append(
@@ -176,6 +197,7 @@ def report(rows: list[dict]) -> str:
             f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
             f"| {r['unchanged_s']:.1f} ({100 * r['unchanged_s'] / r['full_s']:.0f} %) "
             f"| {r['imports_s']:.2f} ({100 * r['imports_s'] / r['full_s']:.1f} %) "
+            f"| {alone} "
             f"| {r['day_s']:.1f} ({100 * r['day_s'] / r['full_s']:.0f} %) "
             f"| {mk} | {mk_peak} | {index} | {first} |")
     return "\n".join(lines)

@@ -153,7 +153,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     articles = [replace(a, related=related[a.id]) for a in articles]
     stopwatch.lap("related")
     check_unique_urls(articles)
-    cache.prune()
+    cache.commit()
     # the pinyin the site shows: of every headline (the URLs) and of every place name (the anchors)
     pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
     for name in {name for a in articles for place in a.analysis.places for name in place.path}:

@@ -31,8 +31,28 @@ def test_cached_build_is_identical_and_skips_unchanged_pages(tmp_path, monkeypat
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记一行。\n", encoding="utf-8")
     build(settings)
     assert worked == [changed.name]
-    # the edited page's old work is gone: the cache holds one file per page read
-    assert len(list(cache.glob("??/*"))) == len(list(seeds.glob("*.txt")))
+    # the edited page's old work is gone: the cache holds the work of the pages read, once each
+    kept = [pagework.read_cached(shard) for shard in cache.glob("pages-*.pickle")]
+    assert sorted(w.page.file for shard in kept for w in shard.values()) == sorted(p.name for p in seeds.glob("*.txt"))
+    assert len(kept) == len({pagework.shard_of(p.name) for p in seeds.glob("*.txt")})
+
+
+def test_an_edited_page_rewrites_its_shard_only(tmp_path):
+    seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
+    (cache / "ab").mkdir(parents=True)
+    (cache / "ab" / "ab12").write_bytes(b"a page's work in the older layout")
+    build(Settings(seeds=seeds, cache_dir=cache, workers=1))
+    assert not (cache / "ab").exists()
+    written = {p.name: p.stat().st_mtime_ns for p in cache.glob("pages-*.pickle")}
+    changed = sorted(seeds.glob("*.txt"))[2]
+    changed.write_text(changed.read_text(encoding="utf-8") + "\n补记一行。\n", encoding="utf-8")
+    build(Settings(seeds=seeds, cache_dir=cache, workers=1))
+    now = {p.name: p.stat().st_mtime_ns for p in cache.glob("pages-*.pickle")}
+    assert {name for name in now if now[name] != written[name]} == {f"pages-{pagework.shard_of(changed.name):02d}.pickle"}
+    changed.unlink()  # its shard holds no page now, or fewer
+    build(Settings(seeds=seeds, cache_dir=cache, workers=1))
+    kept = [pagework.read_cached(shard) for shard in cache.glob("pages-*.pickle")]
+    assert changed.name not in {w.page.file for shard in kept for w in shard.values()}
 
 
 def test_a_new_code_version_ignores_the_old_cache(tmp_path, monkeypatch):
