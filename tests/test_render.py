@@ -93,3 +93,23 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
         write_site(tmp_path, site_files(digest, records=records))
         assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
                 for p in tmp_path.rglob("*") if p.is_file() and p.name != MANIFEST} == render_site(digest)
+
+
+def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_digest):
+    """A record's JSON before and after its related list is kept; the line is still the record's JSON,
+    whatever quotes and key names the headline and the reasons hold."""
+    from dataclasses import replace
+
+    from generator.render import JSON, article_lines, article_record
+
+    tricky = '标题, "related": ["x"], "source": {"file": "y"} 引号"与\\反斜杠'
+    articles = [replace(a, made_from="page-work-key", draft=replace(a.draft, title=tricky),
+                        related=tuple(replace(r, reason=tricky) for r in a.related))
+                for a in seed_digest.articles]
+    assert any(a.related for a in articles)
+    records = {}
+    for _ in range(2):  # made, then kept
+        assert list(article_lines(articles, records)) == [JSON(article_record(a)) for a in articles]
+    moved = [replace(a, related=tuple(replace(r, score=r.score / 3) for r in a.related[::-1])) for a in articles]
+    assert list(article_lines(moved, records)) == [JSON(article_record(a)) for a in moved]
+    assert set(records) == {a.id for a in articles}
