@@ -137,11 +137,13 @@ class Weights:
     matrix: object  # scipy.sparse.csr_matrix, float64, sorted indices
     idf: dict[str, float]
 
-    def keywords(self, title_words: list[set[str]], limit: int = KEYWORDS_MAX) -> list[tuple[str, ...]]:
-        """``extract_keywords`` for every row: one sort of every (row, weight, word) triple."""
+    def keywords(self, title_words: list[set[str]], limit: int = KEYWORDS_MAX,
+                 rows: list[int] | None = None) -> list[tuple[str, ...]]:
+        """``extract_keywords`` for every row (or the given rows, whose headline words
+        ``title_words`` then lists): one sort of every (row, weight, word) triple."""
         import numpy as np
 
-        m = self.matrix
+        m = self.matrix if rows is None else self.matrix[np.asarray(rows, dtype=np.int64)]
         n, width = m.shape
         rows = np.repeat(np.arange(n, dtype=np.int64), np.diff(m.indptr))
         doubled = np.ones(len(m.data))
@@ -163,6 +165,24 @@ class Weights:
         return result
 
 
+    def reweighed_rows(self, earlier_idf: dict[str, float]):
+        """Whether each row uses a word whose weight is not the one in ``earlier_idf``.
+
+        A row that does not, and has the same words as then, has the same weights
+        bit for bit (count / length × the same idf), so the same keywords.
+        """
+        import numpy as np
+
+        missing = float("nan")  # a word not weighed then: never equal
+        changed = np.fromiter((earlier_idf.get(w, missing) != self.idf[w] for w in self.words), dtype=bool,
+                              count=len(self.words))
+        m = self.matrix
+        rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
+        reweighed = np.zeros(m.shape[0], dtype=bool)
+        reweighed[rows[changed[m.indices]]] = True
+        return reweighed
+
+
 def rank_order(rows, weights, columns, width: int):
     """The order of entries by row, then weight (largest first), then column.
 
@@ -177,29 +197,42 @@ def rank_order(rows, weights, columns, width: int):
     return np.argsort((rows * len(levels) + level.ravel()) * width + columns)
 
 
-def weigh(token_lists: list[tuple[str, ...]], segmenter: Segmenter) -> Weights:
-    """The Weights of a corpus: term counts, document frequencies and IDF (``idf``) in one pass."""
+Terms = tuple[tuple[str, ...], tuple[int, ...]]  # an article's distinct content words, sorted, and their counts
+
+
+def term_counts(tokens: tuple[str, ...]) -> Terms:
+    """The distinct words of a token list in sorted order, and how often each occurs
+    (made once per article with its page's work, so a build does not count every word again)."""
+    counts = Counter(tokens)
+    words = tuple(sorted(counts))
+    return words, tuple(map(counts.__getitem__, words))
+
+
+def weigh(terms: list[Terms], segmenter: Segmenter) -> Weights:
+    """The Weights of a corpus: term counts, document frequencies and IDF (``idf``) in one pass.
+
+    Each article's words are distinct and sorted (``term_counts``) and the columns
+    are in word order, so each row's columns come out sorted without a sort.
+    """
     import numpy as np
     from scipy import sparse
 
-    n = len(token_lists)
-    words = sorted(set().union(*token_lists))
-    width = max(1, len(words))
+    n = len(terms)
+    words = sorted(set().union(*(w for w, _ in terms)))
     column = {w: k for k, w in enumerate(words)}
-    lengths = np.fromiter(map(len, token_lists), dtype=np.int64, count=n)
-    columns = np.fromiter(map(column.__getitem__, chain.from_iterable(token_lists)), dtype=np.int64,
-                          count=int(lengths.sum()))
-    rows = np.repeat(np.arange(n, dtype=np.int64), lengths)
-    entries, counts = np.unique(rows * width + columns, return_counts=True)  # sorted: by row, then word
-    entry_rows, entry_columns = np.divmod(entries, width)
+    distinct = np.fromiter((len(w) for w, _ in terms), dtype=np.int64, count=n)
     indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(np.bincount(entry_rows, minlength=n), out=indptr[1:])
-    df = dict(zip(words, np.bincount(entry_columns, minlength=len(words)).tolist()))
+    np.cumsum(distinct, out=indptr[1:])
+    columns = np.fromiter(map(column.__getitem__, chain.from_iterable(w for w, _ in terms)), dtype=np.int64,
+                          count=int(indptr[-1]))
+    counts = np.fromiter(chain.from_iterable(c for _, c in terms), dtype=np.int64, count=int(indptr[-1]))
+    df = dict(zip(words, np.bincount(columns, minlength=len(words)).tolist()))
     # word by word in Python, by ``idf`` itself (NumPy's log may differ in the last bit)
     idf_values = [idf(w, segmenter=segmenter, df=df, n_docs=n) for w in words]
+    lengths = np.fromiter((sum(c) for _, c in terms), dtype=np.int64, count=n)
     totals = np.maximum(lengths, 1)  # an article without content words has no weights at all
-    data = counts / np.repeat(totals, np.diff(indptr)) * np.asarray(idf_values)[entry_columns]
-    matrix = sparse.csr_matrix((data, entry_columns, indptr), shape=(n, width))
+    data = counts / np.repeat(totals, distinct) * np.asarray(idf_values)[columns]
+    matrix = sparse.csr_matrix((data, columns, indptr), shape=(n, max(1, len(words))))
     matrix.has_sorted_indices = True
     return Weights(words, matrix, dict(zip(words, idf_values)))
 

@@ -48,6 +48,7 @@ class PageWork:
     drafts: tuple[Draft, ...] = ()
     dropped: tuple[Dropped, ...] = ()
     tokens: tuple[tuple[str, ...], ...] = ()
+    terms: tuple[analyze.Terms, ...] = ()  # each draft's distinct words and their counts (analyze.term_counts)
     title_words: tuple[tuple[str, ...], ...] = ()  # the content words in each headline (analyze.title_words)
     ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
     slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
@@ -108,8 +109,8 @@ def process_page(source: PageSource, context: Context) -> PageWork:
     titles = tuple(tuple(sorted(analyze.title_words(v, t))) for v, t in zip(views, tokens))
     # The page's lines now live in its drafts and dropped text: kept a second time, they would
     # be read back from the cache and held in memory by every later build for nothing.
-    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), tokens, titles, ids=ids, slugs=slugs,
-                    facts=facts)
+    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), tokens,
+                    tuple(map(analyze.term_counts, tokens)), titles, ids=ids, slugs=slugs, facts=facts)
 
 
 def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:

@@ -5,7 +5,8 @@ with the page) → corrections → keywords and summary (corpus IDF) → related
 articles → Digest. Every article is analysed before any is linked; rendering
 happens only after linking (``render.site_files``). The cache folder holds
 the per-page work, and what the last build ranked and summarised (``StateFile``):
-an unchanged article keeps its summary when its keywords did not change.
+an unchanged article keeps its keywords when none of its words was reweighed,
+and its summary when its keywords did not change.
 """
 from __future__ import annotations
 
@@ -91,8 +92,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
-    found = [(d, w.page, t, f, h, w.key) for w in works if w.page
-             for d, t, f, h in zip(w.drafts, w.tokens, w.facts, w.title_words)]
+    found = [(d, w.page, t, c, f, h, w.key) for w in works if w.page
+             for d, t, c, f, h in zip(w.drafts, w.tokens, w.terms, w.facts, w.title_words)]
     dropped = [x for w in works for x in w.dropped]
     ids = [i for w in works if w.page for i in w.ids]
     slugs = dict(zip(ids, (s for w in works if w.page for s in w.slugs)))
@@ -101,33 +102,36 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     items = corrections.merge_drafts([(i, d, p) for i, (d, p, *_) in zip(ids, found)], editor)
     # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
     # Drafts that a correction merged are segmented and analysed again; the rest come from the page work.
-    views, tokens, facts, titles, origins = [], [], [], [], []
+    views, tokens, terms, facts, titles, origins = [], [], [], [], [], []
     for article_id, draft, page in items:
-        original, words, known, headline_words, page_key = segmented[article_id]
+        original, words, counted, known, headline_words, page_key = segmented[article_id]
         view = None  # folded again only if a summary has to be made (pagework keeps no views)
         if draft is not original:
             (view,), (words,) = pagework.segment_drafts([draft])
+            counted = analyze.term_counts(words)
             known = pagework.article_facts(draft, view, page.meta, context)
             headline_words = analyze.title_words(view, words)
             page_key = None  # not the page's own draft: nothing earlier was made from it
         views.append(view)
         tokens.append(words)
+        terms.append(counted)
         facts.append(known)
         titles.append(set(headline_words))
         origins.append((page_key, article_id) if page_key else None)
     stopwatch.lap("corrections")
-    weights = analyze.weigh(tokens, default_segmenter())
-    keywords = weights.keywords(titles)
+    weights = analyze.weigh(terms, default_segmenter())
     summary_file = StateFile(settings.cache_dir, "summaries")
-    earlier, summaries = summary_file.load(dict) or {}, {}
+    last = summary_file.load(Summaries)
+    earlier, summaries = last.made if last else {}, {}
+    keywords = keywords_reusing(weights, titles, origins, last)
     theme_keys = {t.key for t in theme_config.themes}
     articles, rows = [], []
     for row, ((article_id, draft, page), view, words, known, origin) in enumerate(
             zip(items, views, tokens, facts, origins)):
         # a summary is made from the draft and the keywords alone: when neither changed, the last build's is kept
-        last = earlier.get(origin)
-        if last and last[0] == keywords[row]:
-            summary = last[1]
+        kept = earlier.get(origin)
+        if kept and kept[0] == keywords[row]:
+            summary = kept[1]
         else:
             view = view or normalize.fold_draft(draft)
             summary = normalize.Unfolder(draft, view).sentences(analyze.summarize(view, keywords=keywords[row]))
@@ -144,7 +148,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
             continue
         articles.append(article)
         rows.append(row)
-    summary_file.store(summaries)
+    summary_file.store(Summaries(weights.idf, summaries))
     stopwatch.lap("analysis")
     link_state = StateFile(settings.cache_dir, "links")
     related, state = links.link_incrementally(articles, (weights.matrix[rows], weights.words), weights.idf,
@@ -162,6 +166,33 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report
+
+
+@dataclass(frozen=True)
+class Summaries:
+    """The keywords and summaries one build made, by (page work key, article id), and the
+    keyword weights (IDF) they were ranked with."""
+
+    idf: dict[str, float]
+    made: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]]
+
+
+def keywords_reusing(weights: analyze.Weights, titles: list[set[str]], origins: list, last: Summaries | None):
+    """Every row's keywords: those of an article made from the same page work and weighed
+    exactly as last time are the last build's; only the others are ranked.
+
+    Editing one page changes the weight of a few words, so most rows are kept; a new
+    day's pages change every weight (the number of articles changes), so all are ranked.
+    """
+    if last is None:
+        return weights.keywords(titles)
+    reweighed = weights.reweighed_rows(last.idf).tolist()
+    keywords = [None if moved or origin not in last.made else last.made[origin][0]
+                for origin, moved in zip(origins, reweighed)]
+    rank = [row for row, found in enumerate(keywords) if found is None]
+    for row, ranked in zip(rank, weights.keywords([titles[row] for row in rank], rows=rank)):
+        keywords[row] = ranked
+    return keywords
 
 
 def read_pages(settings: Settings, cache: pagework.PageCache, progress: Callable[[str], None] | None):

@@ -79,14 +79,14 @@ def test_corpus_weights_equal_the_per_article_scores_and_keywords(seed_digest):
     ``keyword_scores`` and ``extract_keywords`` (one article at a time) give."""
     from collections import Counter
 
-    from generator.analyze import title_words, weigh
+    from generator.analyze import term_counts, title_words, weigh
 
     seg = default_segmenter()
     articles = list(seed_digest.articles)
     tokens = [a.analysis.tokens for a in articles] + [()]  # and an article without content words
     df = Counter(w for words in tokens for w in set(words))
     table = IdfTable(seg, df, len(tokens))
-    weights = weigh(tokens, seg)
+    weights = weigh([term_counts(t) for t in tokens], seg)
     titles = [title_words(a.draft, a.analysis.tokens) for a in articles] + [set()]
     keywords = weights.keywords(titles)
     for row, words in enumerate(tokens):

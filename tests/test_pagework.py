@@ -138,17 +138,39 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
 
 
 def test_summaries_are_reused_only_for_the_same_draft_and_keywords(tmp_path):
-    from generator.pipeline import StateFile
+    from generator.pipeline import StateFile, Summaries
 
     seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
     settings = Settings(seeds=seeds, cache_dir=cache)
     clean = build(settings)[0]
     state = StateFile(cache, "summaries")
-    kept = state.load()
-    assert len(kept) == len(clean.articles)
-    # the same page and keywords: the summary kept is taken as it is
-    state.store({origin: (keywords, ("记下的摘要。",)) for origin, (keywords, _) in kept.items()})
+    kept = state.load(Summaries)
+    assert len(kept.made) == len(clean.articles)
+    # the same page and weights: the keywords and summary kept are taken as they are
+    state.store(Summaries(kept.idf, {origin: (keywords, ("记下的摘要。",)) for origin, (keywords, _) in kept.made.items()}))
     assert {a.analysis.summary for a in build(settings)[0].articles} == {("记下的摘要。",)}
-    # other keywords: summarised afresh
-    state.store({origin: (keywords[1:], ("记下的摘要。",)) for origin, (keywords, _) in kept.items()})
+    # other weights: keywords ranked afresh, and where they differ from those kept, summarised afresh
+    state.store(Summaries({w: v + 1e-9 for w, v in kept.idf.items()},
+                          {origin: (keywords[1:], ("记下的摘要。",)) for origin, (keywords, _) in kept.made.items()}))
     assert [a.analysis for a in build(settings)[0].articles] == [a.analysis for a in clean.articles]
+
+
+def test_keywords_are_ranked_again_exactly_for_rows_that_use_a_reweighed_word(tmp_path):
+    from generator import analyze
+    from generator.pipeline import Summaries, keywords_reusing
+    from generator.segment import default_segmenter
+
+    tokens = [("党建", "社区", "治理", "社区"), ("保险", "扶贫", "社区"), ("退役", "军人", "服务"), ("集体", "经济")]
+    titles = [{"党建"}, set(), {"军人"}, set()]
+    origins = [("page", str(i)) for i in range(len(tokens))]
+    weights = analyze.weigh([analyze.term_counts(t) for t in tokens], default_segmenter())
+    fresh = weights.keywords(titles)
+    marked = {origin: (("记下的",), ()) for origin in origins}
+    assert keywords_reusing(weights, titles, origins, Summaries(dict(weights.idf), marked)) == [("记下的",)] * 4
+    idf = dict(weights.idf, 社区=weights.idf["社区"] * 2)  # rows 0 and 1 use 社区
+    assert keywords_reusing(weights, titles, origins, Summaries(idf, marked)) == fresh[:2] + [("记下的",)] * 2
+    del idf["服务"]  # a word not weighed last time: row 2 is ranked too
+    assert keywords_reusing(weights, titles, origins, Summaries(idf, marked)) == fresh[:3] + [("记下的",)]
+    assert keywords_reusing(weights, titles, [None] + origins[1:], Summaries(dict(weights.idf), marked)) \
+        == fresh[:1] + [("记下的",)] * 3  # no page work to have kept it from
+    assert keywords_reusing(weights, titles, origins, None) == fresh
