@@ -63,10 +63,11 @@ sparse_dot_topn"
 CHANGED_PAGE = IMPORTS + """
 import sys
 from pathlib import Path
-from generator import pagework
+from generator import link, pagework, pipeline
 from generator.config import DEFAULT_THEMES, Settings, load_themes
 from generator.places import load_gazetteer
-settings = Settings(seeds=Path(sys.argv[1]).parent, themes_file=DEFAULT_THEMES)
+settings = Settings(seeds=Path(sys.argv[1]).parent, themes_file=DEFAULT_THEMES, cache_dir=Path(sys.argv[2]))
+link.KNOWN_PINYIN.update(pipeline.StateFile(settings.cache_dir, "pinyin").load(dict) or {})  # as a build does
 themes, places = load_themes(settings.themes_file), load_gazetteer(settings.gazetteer_file)
 context = pagework.make_context(themes, places, settings.themes_file, settings.gazetteer_file)
 page = Path(sys.argv[1])
@@ -114,7 +115,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
     row["one_page_s"], row["one_page_peak_MB"], _, err = timed(generate, env=env)
     row["one_page_stages"] = stage_timings(err)
-    row["changed_page_alone_s"] = timed([python, "-c", CHANGED_PAGE, str(changed)], env=env)[0]
+    row["changed_page_alone_s"] = timed([python, "-c", CHANGED_PAGE, str(changed), str(cache)], env=env)[0]
 
     # a day's pages: the next 20 of the same synthetic paper (make_corpus is sequential)
     for path in make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]:

@@ -1,7 +1,8 @@
 """Analyse article drafts: tokens, keywords, summary, key figures, places, date.
 
-Each article is segmented once (``tokenize``); every later step — keywords,
-summary, classification, related articles — reuses those tokens. What an
+Each article is segmented once (``tokenize``), and its distinct words and
+their counts (``term_counts``) are what keywords and related articles read
+(classification and the summary read the text). What an
 article says on its own — figures, places, date (and, in ``classify``, its
 themes) — is worked out with its page and cached (``Facts``). Keywords need
 document frequencies over the whole corpus, so they and the summary that
@@ -44,6 +45,9 @@ def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
     return tuple(sys.intern(w) for w in segmenter.cut(text) if segmenter.is_content(w))
 
 
+Terms = tuple[tuple[str, ...], tuple[int, ...]]  # an article's distinct content words, sorted, and their counts
+
+
 @dataclass(frozen=True)
 class Facts:
     """What an article says on its own, whatever else is in the corpus (cached with its page)."""
@@ -54,16 +58,16 @@ class Facts:
     themes: tuple[ThemeScore, ...]
 
 
-def analyze(tokens: tuple[str, ...], *, keywords: tuple[str, ...], summary: tuple[str, ...],
-            facts: Facts) -> Analysis:
-    """Everything the pages show about one article: its tokens, keywords and summary, and its facts."""
-    return Analysis(tokens=tokens, keywords=keywords, summary=summary, figures=facts.figures,
+def analyze(terms: Terms, *, keywords: tuple[str, ...], summary: tuple[str, ...], facts: Facts) -> Analysis:
+    """Everything the pages show about one article: its words, keywords and summary, and its facts."""
+    return Analysis(terms=terms, keywords=keywords, summary=summary, figures=facts.figures,
                     places=facts.places, date=facts.date)
 
 
-def title_words(draft: Draft, tokens: tuple[str, ...]) -> set[str]:
-    """The content words that occur in the headline (they weigh double as keywords)."""
-    return {w for w in set(tokens) if w in draft.title}
+def title_words(draft: Draft, words) -> set[str]:
+    """The content words (of ``words``, tokens or distinct) that occur in the headline (they weigh
+    double as keywords)."""
+    return {w for w in set(words) if w in draft.title}
 
 
 # One article at a time — IdfTable, keyword_scores, extract_keywords — is the definition of
@@ -195,9 +199,6 @@ def rank_order(rows, weights, columns, width: int):
     if (int(rows[-1]) + 1 if len(rows) else 1) * max(1, len(levels)) * width >= 2 ** 62:
         return np.lexsort((columns, -weights, rows))  # too many to pack into one integer
     return np.argsort((rows * len(levels) + level.ravel()) * width + columns)
-
-
-Terms = tuple[tuple[str, ...], tuple[int, ...]]  # an article's distinct content words, sorted, and their counts
 
 
 def term_counts(tokens: tuple[str, ...]) -> Terms:

@@ -139,7 +139,7 @@ class DateInfo:
 
 @dataclass(frozen=True)
 class Analysis:
-    tokens: tuple[str, ...]  # content words of title + body, in order
+    terms: tuple[tuple[str, ...], tuple[int, ...]]  # the distinct content words of title + body, sorted, and their counts
     keywords: tuple[str, ...]
     summary: tuple[str, ...]  # whole sentences from the body
     figures: tuple[Figure, ...]

@@ -4,9 +4,9 @@ Everything a page yields before the corpus is looked at as a whole — its
 articles, their words, and what each article says on its own (figures,
 places, date, themes) — depends only on the page's bytes, its
 file name, the code, the dictionaries and the theme and place configuration.
-That work is kept in a cache folder (keyed by a hash of all of them, in a
-few dozen shards by file name), so an unchanged page is neither split, segmented nor analysed
-again, and pages not in the cache are processed in parallel when there are
+That work is kept in a cache folder (keyed by a hash of all of them, in 32
+shards by file name), so an unchanged page is neither split, segmented nor
+analysed again, and pages not in the cache are processed in parallel when there are
 enough of them to pay for starting the workers. What depends on the whole
 corpus (keyword weights, summaries, related articles, the rendered site) is
 computed on every build. The folded views the words were cut from are not
@@ -47,8 +47,7 @@ class PageWork:
     page: Page | None
     drafts: tuple[Draft, ...] = ()
     dropped: tuple[Dropped, ...] = ()
-    tokens: tuple[tuple[str, ...], ...] = ()
-    terms: tuple[analyze.Terms, ...] = ()  # each draft's distinct words and their counts (analyze.term_counts)
+    terms: tuple[analyze.Terms, ...] = ()  # each draft's distinct content words and their counts (analyze.term_counts)
     title_words: tuple[tuple[str, ...], ...] = ()  # the content words in each headline (analyze.title_words)
     ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
     slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
@@ -109,8 +108,9 @@ def process_page(source: PageSource, context: Context) -> PageWork:
     titles = tuple(tuple(sorted(analyze.title_words(v, t))) for v, t in zip(views, tokens))
     # The page's lines now live in its drafts and dropped text: kept a second time, they would
     # be read back from the cache and held in memory by every later build for nothing.
-    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), tokens,
-                    tuple(map(analyze.term_counts, tokens)), titles, ids=ids, slugs=slugs, facts=facts)
+    # Each word in reading order is not kept: what reads the words counts them (a third as many entries).
+    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), tuple(map(analyze.term_counts, tokens)),
+                    titles, ids=ids, slugs=slugs, facts=facts)
 
 
 def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:
@@ -136,9 +136,9 @@ def shared_words(work: PageWork) -> PageWork:
     by page). Work read back from the cache needs no such pass: a shard was pickled
     from shared words, so it holds each word once, and 32 copies at most of a word
     cost less memory than a pass over every word costs time (0.2 s at 1,000 pages)."""
-    if not work.tokens:
+    if not work.terms:
         return work
-    return replace(work, tokens=tuple(tuple(map(sys.intern, words)) for words in work.tokens))
+    return replace(work, terms=tuple((tuple(map(sys.intern, words)), counts) for words, counts in work.terms))
 
 
 class PageCache:
@@ -146,7 +146,7 @@ class PageCache:
 
     A page's work goes into the shard its file name falls in, so a shard holds
     the same pages from build to build and an edited page rewrites one shard,
-    not the corpus. Thirty-odd files load in a third of the time a thousand do
+    not the corpus. Thirty-two files load in about half the time a thousand do
     (one open, one unpickler and one copy of each word per shard, not per page).
     """
 
@@ -188,10 +188,10 @@ class PageCache:
         for shard, works in self.kept.items():
             if works.keys() != self.found.get(shard, {}).keys():
                 write_cached(self.shard_path(shard), works)
+        in_use = {self.shard_path(shard).name for shard in self.kept}
         try:
             for entry in os.scandir(self.folder):
-                if entry.name.startswith("pages-") and entry.name not in {
-                        self.shard_path(shard).name for shard in self.kept}:
+                if entry.name.startswith("pages-") and entry.name not in in_use:
                     os.unlink(entry.path)  # a shard none of this build's pages fall in
                 elif entry.is_dir() and len(entry.name) == 2:
                     shutil.rmtree(entry.path, ignore_errors=True)  # a page per file: an older layout

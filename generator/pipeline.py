@@ -92,8 +92,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
     editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
-    found = [(d, w.page, t, c, f, h, w.key) for w in works if w.page
-             for d, t, c, f, h in zip(w.drafts, w.tokens, w.terms, w.facts, w.title_words)]
+    found = [(d, w.page, t, f, h, w.key) for w in works if w.page
+             for d, t, f, h in zip(w.drafts, w.terms, w.facts, w.title_words)]
     dropped = [x for w in works for x in w.dropped]
     ids = [i for w in works if w.page for i in w.ids]
     slugs = dict(zip(ids, (s for w in works if w.page for s in w.slugs)))
@@ -102,9 +102,9 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     items = corrections.merge_drafts([(i, d, p) for i, (d, p, *_) in zip(ids, found)], editor)
     # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
     # Drafts that a correction merged are segmented and analysed again; the rest come from the page work.
-    views, tokens, terms, facts, titles, origins = [], [], [], [], [], []
+    views, terms, facts, titles, origins = [], [], [], [], []
     for article_id, draft, page in items:
-        original, words, counted, known, headline_words, page_key = segmented[article_id]
+        original, counted, known, headline_words, page_key = segmented[article_id]
         view = None  # folded again only if a summary has to be made (pagework keeps no views)
         if draft is not original:
             (view,), (words,) = pagework.segment_drafts([draft])
@@ -113,7 +113,6 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
             headline_words = analyze.title_words(view, words)
             page_key = None  # not the page's own draft: nothing earlier was made from it
         views.append(view)
-        tokens.append(words)
         terms.append(counted)
         facts.append(known)
         titles.append(set(headline_words))
@@ -126,8 +125,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     keywords = keywords_reusing(weights, titles, origins, last)
     theme_keys = {t.key for t in theme_config.themes}
     articles, rows = [], []
-    for row, ((article_id, draft, page), view, words, known, origin) in enumerate(
-            zip(items, views, tokens, facts, origins)):
+    for row, ((article_id, draft, page), view, counted, known, origin) in enumerate(
+            zip(items, views, terms, facts, origins)):
         # a summary is made from the draft and the keywords alone: when neither changed, the last build's is kept
         kept = earlier.get(origin)
         if kept and kept[0] == keywords[row]:
@@ -135,7 +134,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
         else:
             view = view or normalize.fold_draft(draft)
             summary = normalize.Unfolder(draft, view).sentences(analyze.summarize(view, keywords=keywords[row]))
-        analysis = analyze.analyze(words, keywords=keywords[row], summary=summary, facts=known)
+        analysis = analyze.analyze(counted, keywords=keywords[row], summary=summary, facts=known)
         if origin:
             summaries[origin] = (analysis.keywords, analysis.summary)
         correction = editor.get(article_id)

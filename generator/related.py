@@ -125,7 +125,8 @@ def signature(article: Article) -> bytes:
     if made_from:  # unchanged page work: its key and the id say it all (hashing the words costs more)
         digest.update(f"page work {made_from} {article.id}".encode())
         return digest.digest()
-    for part in ("\0".join(article.analysis.tokens), "\0".join(p.full for p in article.analysis.places),
+    words, counts = article.analysis.terms
+    for part in ("\0".join(words), ",".join(map(str, counts)), "\0".join(p.full for p in article.analysis.places),
                  "\0".join(t for t in article.theme_keys if t != "other")):
         digest.update(part.encode("utf-8") + b"\1")
     return digest.digest()

@@ -83,11 +83,12 @@ def test_corpus_weights_equal_the_per_article_scores_and_keywords(seed_digest):
 
     seg = default_segmenter()
     articles = list(seed_digest.articles)
-    tokens = [a.analysis.tokens for a in articles] + [()]  # and an article without content words
+    tokens = [tuple(w for w, c in zip(*a.analysis.terms) for _ in range(c)) for a in articles] + [()]  # and one
+    # article without content words
     df = Counter(w for words in tokens for w in set(words))
     table = IdfTable(seg, df, len(tokens))
     weights = weigh([term_counts(t) for t in tokens], seg)
-    titles = [title_words(a.draft, a.analysis.tokens) for a in articles] + [set()]
+    titles = [title_words(a.draft, words) for a, words in zip(articles, tokens)] + [set()]
     keywords = weights.keywords(titles)
     for row, words in enumerate(tokens):
         scores = keyword_scores(words, idf_table=table)

@@ -1,4 +1,5 @@
 import pytest
+from generator.analyze import term_counts
 from generator.link import article_id, slug
 
 
@@ -93,7 +94,7 @@ class FakeArticle:
 
     @property
     def analysis(self):
-        return type("A", (), {"places": self.places, "tokens": self.tokens})()
+        return type("A", (), {"places": self.places, "terms": term_counts(self.tokens)})()
 
     @property
     def theme_keys(self):
