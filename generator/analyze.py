@@ -168,7 +168,6 @@ class Weights:
             result.append(tuple(chosen))
         return result
 
-
     def reweighed_rows(self, earlier_idf: dict[str, float]):
         """Whether each row uses a word whose weight is not the one in ``earlier_idf``.
 
@@ -180,11 +179,17 @@ class Weights:
         missing = float("nan")  # a word not weighed then: never equal
         changed = np.fromiter((earlier_idf.get(w, missing) != self.idf[w] for w in self.words), dtype=bool,
                               count=len(self.words))
-        m = self.matrix
-        rows = np.repeat(np.arange(m.shape[0], dtype=np.int64), np.diff(m.indptr))
-        reweighed = np.zeros(m.shape[0], dtype=bool)
-        reweighed[rows[changed[m.indices]]] = True
-        return reweighed
+        return rows_using(self.matrix, changed)
+
+
+def rows_using(matrix, columns):
+    """Whether each row of a CSR matrix has an entry in one of the ``columns`` (a mask by column)."""
+    import numpy as np
+
+    n = matrix.shape[0]
+    using = np.zeros(n, dtype=bool)
+    using[np.repeat(np.arange(n, dtype=np.int64), np.diff(matrix.indptr))[columns[matrix.indices]]] = True
+    return using
 
 
 def rank_order(rows, weights, columns, width: int):

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Union
 
+from .analyze import rows_using
 from .model import Article, Related
 
 RELATED_MAX = 5
@@ -250,9 +251,7 @@ class Linker:
         import numpy as np
 
         ratio = np.array([old_idf.get(w, new_idf[w]) / new_idf[w] if new_idf[w] else 1.0 for w in self.words])
-        touched = np.zeros(self.n, dtype=bool)
-        touched[np.repeat(np.arange(self.n), np.diff(self.raw.indptr))[ratio[self.raw.indices] != 1.0]] = True
-        return ratio, touched
+        return ratio, rows_using(self.raw, ratio != 1.0)
 
     def drift(self, rows: list[int], ratio, touched):
         """How far each row's unit vector moved because the keyword weights changed (``reweighed``).

@@ -435,10 +435,10 @@ AFTER_RELATED = ', "source": '
 def record_around_related(a: Article) -> tuple[str, str]:
     """The JSON of an article's record up to its related list, and after it (``article_lines``)."""
     line = JSON(article_record(a))
-    start = line.index(RELATED) + len(RELATED)  # the first: the keys before it are fixed names
-    # the JSON of the two lists holds no unescaped quote, so the first key after them is found by its name
-    end = line.index(AFTER_RELATED, start + len(JSON([r.id for r in a.related])))
-    return line[:start], line[end:]
+    # Inside a JSON string every quote is escaped, so `, "related": ` and `, "source": ` with bare quotes
+    # occur only as the record's own keys (the related lists' keys are id, score and reason).
+    start = line.index(RELATED) + len(RELATED)
+    return line[:start], line[line.index(AFTER_RELATED, start):]
 
 
 def related_reasons(a: Article) -> list[dict]:
