@@ -134,6 +134,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         row["pagefind_bytes"] = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) \
             if (site / "pagefind").exists() else 0
         row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
+        row["largest_pages"] = largest_pages(site)
         row.update(first_result(site))
     return row
 
@@ -165,6 +166,31 @@ def first_result(site: Path, query: str = "退役军人") -> dict:
             except Exception:  # a request the browser dropped: nothing was downloaded
                 pass
     return {"first_result_bytes": total, "first_result_s": elapsed, "first_result_found": found > 0}
+
+
+def largest_pages(site: Path) -> dict[str, list]:
+    """The largest HTML page of each kind, [path, bytes]: what one click makes a phone download."""
+    largest: dict[str, list] = {}
+    for page in site.rglob("index.html"):
+        path = page.parent.relative_to(site).as_posix() + "/"
+        kind = ("article" if path.startswith("articles/") else "tags" if path == "tags/"
+                else "home" if path == "./" else "listing")
+        size = page.stat().st_size
+        if size > largest.get(kind, ["", 0])[1]:
+            largest[kind] = [path, size]
+    return largest
+
+
+def pages_report(rows: list[dict]) -> str:
+    """The largest page of each kind in the built site (HTML bytes, without the shared CSS and scripts)."""
+    kinds = ("home", "listing", "article", "tags")
+    lines = ["| pages | " + " | ".join(f"largest {k} page" for k in kinds) + " |", "| --- |" + " --- |" * len(kinds)]
+    for r in rows:
+        if "largest_pages" in r:
+            cells = [f"{r['largest_pages'][k][1] / 1e3:,.0f} KB (`{r['largest_pages'][k][0]}`)"
+                     if k in r["largest_pages"] else "—" for k in kinds]
+            lines.append(f"| {r['pages']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
 
 
 def stage_timings(stderr: str) -> dict[str, float]:
@@ -237,6 +263,8 @@ def main(argv=None) -> int:
     print(report(rows))
     print()
     print(stages_report(rows))
+    print()
+    print(pages_report(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from .config import DEFAULT_THEMES, ConfigError, Settings
 from .pipeline import BuildError, StateFile, Stopwatch, build, gc_paused
-from .render import EXPORT_PATH, Deferred, site_files
+from .render import EXPORT_PATH, LISTING_SIZE, Deferred, site_files
 
 PROGRESS_MIN_PAGES = 20
 
@@ -57,6 +57,8 @@ def make_parser() -> argparse.ArgumentParser:
     add_common(generate)
     generate.add_argument("--out", required=True, type=Path, help="output folder (brought up to date on success)")
     generate.add_argument("--timings", action="store_true", help="print how long each stage took")
+    generate.add_argument("--listing-size", type=positive, default=LISTING_SIZE, metavar="N",
+                          help=f"articles per part of a theme, place or the timeline (default: {LISTING_SIZE})")
     generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
     generate.set_defaults(run=run_generate)
 
@@ -67,6 +69,17 @@ def make_parser() -> argparse.ArgumentParser:
     add_common(check)
     check.set_defaults(run=run_check)
     return parser
+
+
+def positive(text: str) -> int:
+    """An argument that must be a whole number ≥ 1 (argparse reports anything else in one line)."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if number < 1:
+        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+    return number
 
 
 def add_common(parser: argparse.ArgumentParser) -> None:
@@ -117,7 +130,8 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
         return 1
     record_file = StateFile(None if args.no_cache else args.cache, "export")
     records = (record_file.load(dict) or {}) if record_file.path else None  # the last export's, by article id
-    files, written = write_site(args.out, site_files(digest, records=records))
+    files, written = write_site(args.out, site_files(digest, records=records,
+                                                              listing_size=args.listing_size))
     record_file.store(records)
     stopwatch.lap("render and write")
     if args.timings:

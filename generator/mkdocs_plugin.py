@@ -20,7 +20,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 
 from .config import DEFAULT_THEMES, ConfigError, Settings, load_themes
 from .pipeline import BuildError, build, gc_paused
-from .render import render_site
+from .render import LISTING_SIZE, render_site
 
 log = get_plugin_logger(__name__)
 
@@ -34,6 +34,13 @@ class DigestConfig(base.Config):
     # query), or "auto": Pagefind from `pagefind_from` articles on (DIGEST_SEARCH overrides).
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
     pagefind_from = c.Type(int, default=400)  # ≈ 5 MB of Material index at ~13 KB per article
+    listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place or the timeline
+
+
+def in_navigation(path: str) -> bool:
+    """The pages ``DigestPlugin.navigation`` lists: the top-level pages and the theme overviews
+    (not the articles, the places' pages or the later parts of a listing)."""
+    return "/" not in path or (path.startswith("themes/") and path.count("/") == 1)
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
@@ -71,11 +78,14 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             log.warning(warning)
         self.search = self.search_backend(len(digest.articles))
         config.extra["digest_search"] = self.search  # read by docs/overrides/main.html
-        for path, text in sorted(render_site(digest, site_name=config.site_name, site_url=config.site_url or "",
-                                             search=self.search).items()):
+        if self.config.listing_size < 1:
+            raise PluginError(f"digest: listing_size must be at least 1, not {self.config.listing_size}")
+        site = render_site(digest, site_name=config.site_name, site_url=config.site_url or "", search=self.search,
+                           listing_size=self.config.listing_size)
+        for path, text in sorted(site.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
-            inclusion = InclusionLevel.NOT_IN_NAV if path.startswith("articles/") else InclusionLevel.UNDEFINED
+            inclusion = InclusionLevel.UNDEFINED if in_navigation(path) else InclusionLevel.NOT_IN_NAV
             files.append(File.generated(config, path, content=text, inclusion=inclusion))
         log.info(f"{len(report.pages)} pages → {len(digest.articles)} articles")
         return files

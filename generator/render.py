@@ -30,6 +30,10 @@ TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
 FEED_PATH = "feed.xml"
 HOME_PAGES_MAX = 30  # page files listed on the home page
+# Articles per part of a long listing (a theme, a place, the timeline): a reader on a phone
+# loads one part of ~25 KB, not a list that grows with the archive (the places page held
+# every article under each of its places: 11.7 MB of HTML at 5,000 pages).
+LISTING_SIZE = 100
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
 LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 LINE_START_MARK = re.compile(r"^(\s*)([-+=])")
@@ -62,7 +66,13 @@ def environment() -> Environment:
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
     env.filters["md"] = md
     env.filters["yaml"] = yaml_string
+    env.globals["part_suffix"] = part_suffix
     return env
+
+
+def part_suffix(pager: dict) -> str:
+    """What a page title adds for part k > 1 of a long listing."""
+    return f" · 第 {pager['number']} 页" if pager["number"] > 1 else ""
 
 
 @dataclass(frozen=True)
@@ -111,18 +121,20 @@ def text_of(content) -> str:
 
 
 def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
-                search: str = "material") -> dict[str, str]:
+                search: str = "material", listing_size: int = LISTING_SIZE) -> dict[str, str]:
     """Every generated file of the site, by its path relative to the docs folder.
 
     ``search="pagefind"`` leaves the pages out of Material's search index
-    (Pagefind indexes the built HTML instead; see mkdocs_plugin).
+    (Pagefind indexes the built HTML instead; see mkdocs_plugin). Listings
+    longer than ``listing_size`` articles are split into parts (``listing_parts``).
     """
     return {path: text_of(content)
-            for path, content in site_files(digest, site_name=site_name, site_url=site_url, search=search)}
+            for path, content in site_files(digest, site_name=site_name, site_url=site_url, search=search,
+                                            listing_size=listing_size)}
 
 
 def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
-               search: str = "material", records: dict | None = None):
+               search: str = "material", records: dict | None = None, listing_size: int = LISTING_SIZE):
     """``render_site`` one file at a time, for writers that need not hold the whole site.
 
     Yields (path, content): the content is a ``Deferred`` rendering (every
@@ -130,35 +142,74 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     not render it again), or for the export, the one large file, an iterator of pieces.
     ``records`` holds the export's records of the last build (``export_pieces``).
     """
+    if listing_size < 1:
+        raise ValueError(f"listing_size must be at least 1, not {listing_size}")
     env = environment()
     articles = sorted(digest.articles, key=newest_first)
     by_id = {a.id: a for a in digest.articles}
+    place_index = link.by_place(list(articles))
+    slugs = place_slugs(place_index)
     headlines: dict[str, tuple[str, str]] = {}  # id → (slug, headline as shown): once per article, not per link
     for a in digest.articles:
         related = [related_view(r, by_id, headlines) for r in a.related]
+        places = [slugs[p.path] for p in a.analysis.places]  # where its place links lead
         key = article_key(a)
         if key:  # made from unchanged page work: the few values that vary say whether the page changed
-            key = fingerprint(key, related, search)  # the related list as shown: no scores
-            render = functools.partial(render_article, env, a, digest, related, search)
+            key = fingerprint(key, related, places, search)  # the related list as shown: no scores
+            render = functools.partial(render_article, env, a, digest, related, slugs, search)
         else:
-            inputs = {"a": article_view(a, digest), "related": related, "search": search}
+            inputs = {"a": article_view(a, digest, slugs), "related": related, "search": search}
             key, render = fingerprint(inputs), functools.partial(render_template, env, "article.md.j2", inputs)
         yield f"articles/{a.slug}.md", Deferred(key, render)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
-        yield f"themes/{theme.key}.md", page(env, "theme.md.j2", theme=theme,
-                                              overview=theme_overview(members, theme.key),
-                                              articles=[listing_view(a) for a in members], search=search)
-    place_index = link.by_place(list(articles))
-    yield "places.md", page(env, "places.md.j2", places=places_view(place_index))
-    yield "timeline.md", page(env, "timeline.md.j2", **timeline_view(articles, digest))
+        overview = theme_overview(members, theme.key)
+        for path, pager, part in listing_parts(f"themes/{theme.key}", members, listing_size):
+            yield path, page(env, "theme.md.j2", theme=theme, overview=overview if pager["number"] == 1 else None,
+                             articles=[listing_view(a) for a in part], pager=pager, search=search)
+    yield "places.md", page(env, "places.md.j2", places=places_view(place_index, slugs))
+    for path, articles_there in place_index.items():
+        place = place_view(path, place_index, slugs)
+        for file, pager, part in listing_parts(f"places/{slugs[path]}", articles_there, listing_size):
+            yield file, page(env, "place.md.j2", place=place, pager=pager,
+                             articles=[dated_view(a) for a in part])
+    months = timeline_months(articles, listing_size)
+    for path, pager, part in listing_parts("timeline", articles, listing_size):
+        yield path, page(env, "timeline.md.j2", pager=pager, months=months if pager["number"] == 1 else [],
+                         **timeline_view(part))
     yield "tags.md", page(env, "tags.md.j2")
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
     entries = feed_entries(articles)
     yield FEED_PATH, Deferred(fingerprint(FEED_PATH, entries, site_name, site_url),
                               functools.partial(render_feed_entries, entries, site_name=site_name, site_url=site_url))
     yield EXPORT_PATH, export_pieces(digest, records)
+
+
+def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, list]]:
+    """A listing in parts of ``size`` items, newest first: (path, pager, items) per part.
+
+    Part 1 is ``base.md`` (the address the listing always had), part k is
+    ``base/k.md``. ``pager`` holds the part's number, the count and the links
+    to its neighbours; ``root`` leads from the part back to the docs folder.
+    """
+    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
+    paths = [f"{base}.md"] + [f"{base}/{k}.md" for k in range(2, len(chunks) + 1)]
+    parts = []
+    for k, (path, chunk) in enumerate(zip(paths, chunks)):
+        root = "../" * path.count("/")
+        pager = {"number": k + 1, "count": len(chunks), "root": root,
+                 "newer": root + paths[k - 1] if k else "",
+                 "older": root + paths[k + 1] if k + 1 < len(paths) else "",
+                 "first": root + paths[0], "last": root + paths[-1]}
+        parts.append((path, pager, chunk))
+    return parts
+
+
+def part_of(position: int, base: str, size: int) -> str:
+    """The docs-relative path of the part of a ``listing_parts`` listing holding item ``position``."""
+    number = position // size + 1
+    return f"{base}.md" if number == 1 else f"{base}/{number}.md"
 
 
 def article_key(a: Article) -> tuple | None:
@@ -176,8 +227,9 @@ def article_key(a: Article) -> tuple | None:
     return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
-def render_article(env: Environment, a: Article, digest: Digest, related: list[dict], search: str) -> str:
-    return env.get_template("article.md.j2").render({"a": article_view(a, digest), "related": related, "search": search})
+def render_article(env: Environment, a: Article, digest: Digest, related: list[dict], slugs: dict, search: str) -> str:
+    view = {"a": article_view(a, digest, slugs), "related": related, "search": search}
+    return env.get_template("article.md.j2").render(view)
 
 
 def listing_view(a: Article) -> dict:
@@ -196,7 +248,12 @@ def theme_names(digest: Digest) -> dict[str, str]:
     return {t.key: t.name for t in digest.themes}
 
 
-def article_view(a: Article, digest: Digest) -> dict:
+def dated_view(a: Article) -> dict:
+    """What a place page lists of an article."""
+    return {"slug": a.slug, "title": md(a.draft.title), "date": a.analysis.date.value or ""}
+
+
+def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], str]) -> dict:
     names = theme_names(digest)
     d, an = a.draft, a.analysis
     body = []
@@ -212,7 +269,7 @@ def article_view(a: Article, digest: Digest) -> dict:
         "kicker": md(d.kicker), "subtitle": md(d.subtitle),
         "reporters": md("、".join(d.byline.reporters)), "correspondents": md("、".join(d.byline.correspondents)),
         "date": an.date.value or "", "date_source": md(an.date.source),
-        "places": [{"name": md(p.name), "full": md(" › ".join(p.path)), "anchor": place_anchor(p.path)}
+        "places": [{"name": md(p.name), "full": md(" › ".join(p.path)), "slug": place_slugs[p.path]}
                    for p in an.places],
         "themes": [{"key": t.key, "name": md(names[t.key]), "score": t.score,
                     "evidence": md("、".join(t.evidence)), "sentences": [md(s) for s in t.sentences]}
@@ -237,9 +294,23 @@ def related_view(r, by_id: dict[str, Article], headlines: dict[str, tuple[str, s
     return {"slug": shown[0], "title": shown[1], "reason": md(r.reason)}
 
 
+def place_slugs(paths) -> dict[tuple[str, ...], str]:
+    """Each place's slug (its page ``places/SLUG.md``, its anchor ``place-SLUG`` on the places page):
+    the pinyin of its names; places whose names read alike also get a hash of the names."""
+    by_pinyin: dict[str, list[tuple[str, ...]]] = {}
+    for path in paths:
+        by_pinyin.setdefault(place_pinyin(path), []).append(path)
+    slugs = {}
+    for pinyin, same in by_pinyin.items():
+        for path in same:
+            slugs[path] = pinyin if len(same) == 1 else \
+                f"{pinyin}-{hashlib.sha1('/'.join(path).encode()).hexdigest()[:6]}"
+    return slugs
+
+
 @functools.lru_cache(maxsize=65536)
-def place_anchor(path: tuple[str, ...]) -> str:
-    return "place-" + "-".join(link.pinyin_of(name) or "x" for name in path)
+def place_pinyin(path: tuple[str, ...]) -> str:
+    return "-".join(link.pinyin_of(name) or "x" for name in path)
 
 
 def theme_overview(members: list[Article], key: str) -> dict:
@@ -261,13 +332,36 @@ def theme_overview(members: list[Article], key: str) -> dict:
     }
 
 
-def places_view(index: dict[tuple[str, ...], list[Article]]) -> list[dict]:
-    return [{"depth": len(path), "name": md(path[-1]), "anchor": place_anchor(path),
-             "articles": [{"slug": a.slug, "title": md(a.draft.title)} for a in arts]}
+def places_view(index: dict[tuple[str, ...], list[Article]], slugs: dict[tuple[str, ...], str]) -> list[dict]:
+    """The places page: every place, under its city and county, with its count (its articles
+    are on its own page)."""
+    return [{"depth": len(path), "name": md(path[-1]), "slug": slugs[path], "count": len(arts)}
             for path, arts in index.items()]
 
 
-def timeline_view(articles: list[Article], digest: Digest) -> dict:
+def place_view(path: tuple[str, ...], index: dict[tuple[str, ...], list[Article]],
+               slugs: dict[tuple[str, ...], str]) -> dict:
+    """One place's page: its name, the places above and below it, its count."""
+    children = [p for p in index if len(p) == len(path) + 1 and p[:len(path)] == path]
+    return {"name": md(path[-1]), "title": path[-1], "full": md(" › ".join(path)), "slug": slugs[path],
+            "count": len(index[path]),
+            "parents": [{"name": md(path[depth - 1]), "slug": slugs[path[:depth]]} for depth in range(1, len(path))],
+            "children": [{"name": md(p[-1]), "slug": slugs[p], "count": len(index[p])} for p in children]}
+
+
+def timeline_months(articles: list[Article], size: int) -> list[dict]:
+    """The timeline's months, newest first, each with its count and the part its newest article is on."""
+    months: dict[str, dict] = {}
+    for position, a in enumerate(articles):
+        month = a.analysis.date.value[:7] if a.analysis.date.value else "未注明日期"
+        if month not in months:
+            months[month] = {"month": month, "count": 0, "part": part_of(position, "timeline", size)}
+        months[month]["count"] += 1
+    return list(months.values())
+
+
+def timeline_view(articles: list[Article]) -> dict:
+    """One part of the timeline: its articles by date (newest first), then the undated."""
     dated: dict[str, list[dict]] = {}
     undated = []
     for a in articles:

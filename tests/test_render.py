@@ -1,3 +1,4 @@
+import re
 import xml.dom.minidom
 
 import markdown
@@ -113,3 +114,72 @@ def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_dig
     moved = [replace(a, related=tuple(replace(r, score=r.score / 3) for r in a.related[::-1])) for a in articles]
     assert list(article_lines(moved, records)) == [JSON(article_record(a)) for a in moved]
     assert set(records) == {a.id for a in articles}
+
+
+def _parts(files: dict[str, str], base: str) -> list[str]:
+    """The parts of one listing in order: base.md, base/2.md, ..."""
+    parts, number = [], 1
+    while (path := f"{base}.md" if number == 1 else f"{base}/{number}.md") in files:
+        parts.append(files[path])
+        number += 1
+    return parts
+
+
+def _listed(part: str) -> list[str]:
+    return re.findall(r"\]\((?:\.\./)*articles/([^)]+)\.md\)", part.split("\n## 文章\n")[-1])
+
+
+def test_long_listings_are_split_into_parts_that_list_each_article_once(seed_digest):
+    """A theme, a place and the timeline are listed in parts of at most listing_size articles,
+    newest first, each part linking to its neighbours; the places page holds counts, not lists."""
+    from generator import link
+    from generator.render import newest_first, place_slugs
+
+    files = render_site(seed_digest, listing_size=3)
+    newest = [a.slug for a in sorted(seed_digest.articles, key=newest_first)]
+    index = link.by_place(sorted(seed_digest.articles, key=newest_first))
+    slugs = place_slugs(index)
+    listings = {"timeline": newest}
+    listings |= {f"places/{slugs[path]}": [a.slug for a in arts] for path, arts in index.items()}
+    for theme in seed_digest.themes:
+        listings[f"themes/{theme.key}"] = [s for s in newest if theme.key in {
+            a.slug: (a.theme_keys[:1] if theme.key == "other" else a.theme_keys) for a in seed_digest.articles}[s]]
+    assert any(len(slugs_listed) > 3 for slugs_listed in listings.values())
+    for base, expected in listings.items():
+        parts = _parts(files, base)
+        listed = [_listed(part) for part in parts]
+        assert [s for part in listed for s in part] == expected, base
+        assert all(len(part) <= 3 for part in listed) and all(listed[:-1]), base
+        assert len(parts) == max(1, -(-len(expected) // 3))
+        for number, part in enumerate(parts, start=1):
+            if len(parts) > 1:
+                assert f"第 {number} / {len(parts)} 页" in part
+            if number < len(parts):
+                assert f"({'../' * (number > 1) + '../' * base.count('/')}{base}/{number + 1}.md)" in part, base
+    assert "articles/" not in files["places.md"]  # a count per place, not every article under every level
+    paths = set(files)
+    for text in (files[f"articles/{a.slug}.md"] for a in seed_digest.articles):
+        for target in re.findall(r"\(\.\./(places/[^)#]+\.md)\)", text):
+            assert target in paths
+
+
+def test_listing_parts_of_an_archive_stay_small(seed_digest):
+    """With the default size, no listing page grows with the archive: 40× the seed corpus
+    gives more parts, not longer pages."""
+    from dataclasses import replace
+
+    from generator.render import LISTING_SIZE
+
+    many = tuple(replace(a, id=f"{a.id}{k:03d}", slug=f"{a.slug}-{k:03d}", related=())
+                 for k in range(40) for a in seed_digest.articles)
+    files = render_site(replace(seed_digest, articles=many))
+    listings = [text for path, text in files.items() if not path.startswith("articles/") and path.endswith(".md")]
+    assert max(len(_listed(text)) for text in listings) == LISTING_SIZE
+    assert len(files["places.md"]) < 20_000 and len(files["timeline.md"]) < 40_000
+
+
+def test_a_listing_size_below_one_is_refused(seed_digest):
+    import pytest
+
+    with pytest.raises(ValueError):
+        render_site(seed_digest, listing_size=0)

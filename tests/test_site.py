@@ -6,6 +6,8 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from tests.conftest import SEEDS
+
 
 class Links(HTMLParser):
     def __init__(self):
@@ -36,6 +38,11 @@ def test_every_page_type_exists(site, seed_export):
 
 
 def test_every_internal_link_resolves(site):
+    broken = _broken_links(site)
+    assert not broken, broken[:10]
+
+
+def _broken_links(site) -> list[str]:
     broken = []
     for page in site.rglob("*.html"):
         parser = Links()
@@ -51,7 +58,7 @@ def test_every_internal_link_resolves(site):
                 target = target / "index.html"
             if not target.exists():
                 broken.append(f"{page.relative_to(site)} → {href}")
-    assert not broken, broken[:10]
+    return broken
 
 
 def test_articles_are_on_their_theme_pages_and_out_of_the_nav(site, seed_export):
@@ -91,16 +98,22 @@ def _section_after(html: str, element_id: str) -> str:
 
 
 def test_every_article_is_on_each_of_its_theme_place_and_timeline_pages(site, seed_digest):
-    from generator.render import place_anchor
+    from generator.render import place_slugs
 
     places_html = _html(site, "places")
     timeline = _html(site, "timeline")
+    slugs = place_slugs({p.path[:depth] for a in seed_digest.articles for p in a.analysis.places
+                         for depth in range(1, len(p.path) + 1)})
     for article in seed_digest.articles:
         link = article.url
         for key in article.theme_keys or ["other"]:
             assert link in _html(site, f"themes/{key}"), (article.draft.title, key)
         for place in article.analysis.places:
-            assert link in _section_after(places_html, place_anchor(place.path)), (article.draft.title, place)
+            slug = slugs[place.path]
+            assert link in _html(site, f"places/{slug}"), (article.draft.title, place)
+            # the places page names the place and leads to its page; the article's page links there too
+            assert f'href="{slug}/"' in _section_after(places_html, f"place-{slug}")
+            assert f'href="../../places/{slug}/"' in _html(site, link)
         assert link in timeline, article.draft.title
 
 
@@ -150,3 +163,49 @@ def test_no_page_scrolls_sideways_on_a_phone(site, seed_export):
             if overflow > 0:
                 wide[path] = overflow
         assert not wide, wide
+
+
+@pytest.fixture(scope="module")
+def paged_site(tmp_path_factory):
+    """The seed site with listings of at most 4 articles, as an archive's listings are split."""
+    from tests.project import make_project, mkdocs_build
+
+    work = tmp_path_factory.mktemp("paged")
+    project = make_project(SEEDS, work)
+    config = project / "mkdocs.yml"
+    config.write_text(config.read_text(encoding="utf-8").replace(
+        "  - digest:\n", "  - digest:\n      listing_size: 4\n"), encoding="utf-8")
+    result = mkdocs_build(work / "site", project=project)
+    assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr[-3000:]
+    return work / "site"
+
+
+def test_listing_parts_build_link_and_stay_out_of_the_nav(paged_site, seed_export):
+    assert not _broken_links(paged_site)
+    for path in ("timeline/2", "themes/other/2", "places/zi-bo-shi/2"):
+        assert (paged_site / path / "index.html").exists(), path
+    home = (paged_site / "index.html").read_text(encoding="utf-8")
+    nav = re.search(r'<nav class="md-nav md-nav--primary[^"]*".*?</nav>', home, re.S).group(0)
+    assert "timeline/2/" not in nav and "places/zi-bo-shi/" not in nav and "themes/other/2/" not in nav
+    listed = []
+    number = 1
+    while (part := paged_site / ("timeline" if number == 1 else f"timeline/{number}") / "index.html").exists():
+        listed += re.findall(r'href="(?:\.\./)*(articles/[^"]+/)"', part.read_text(encoding="utf-8"))
+        number += 1
+    assert sorted(set(listed)) == sorted(a["url"] for a in seed_export["articles"])
+
+
+def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
+    """The 较旧 link of a listing leads to its next part, which fits a 390 px screen."""
+    from tests.browser import chromium, serve
+    from tests.conftest import require_chromium
+
+    require_chromium()
+    with serve(paged_site) as base_url, chromium() as browser:
+        page = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page.goto(base_url + "places/zi-bo-shi/")
+        page.get_by_role("link", name="较旧 »").first.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/places/zi-bo-shi/2/")
+        assert "第 2 / " in page.inner_text("article")
+        assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
