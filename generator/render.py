@@ -34,6 +34,8 @@ HOME_PAGES_MAX = 30  # page files listed on the home page
 # loads one part of ~25 KB, not a list that grows with the archive (the places page held
 # every article under each of its places: 11.7 MB of HTML at 5,000 pages).
 LISTING_SIZE = 100
+TAG_PAGE_MIN = 2  # a tag shared by this many articles gets a page, and its chips link there
+TOP_TAGS = 100  # the most used tags, listed on the tags page above the index by initial
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
 LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
 LINE_START_MARK = re.compile(r"^(\s*)([-+=])")
@@ -149,16 +151,19 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     by_id = {a.id: a for a in digest.articles}
     place_index = link.by_place(list(articles))
     slugs = place_slugs(place_index)
+    tag_index = by_tag(articles)
+    tag_pages = tag_slugs(tag_index)
     headlines: dict[str, tuple[str, str]] = {}  # id → (slug, headline as shown): once per article, not per link
     for a in digest.articles:
         related = [related_view(r, by_id, headlines) for r in a.related]
-        places = [slugs[p.path] for p in a.analysis.places]  # where its place links lead
+        # where its place links and tag chips lead
+        links = ([slugs[p.path] for p in a.analysis.places], [tag_pages.get(t) for t in tags_of(a)])
         key = article_key(a)
         if key:  # made from unchanged page work: the few values that vary say whether the page changed
-            key = fingerprint(key, related, places, search)  # the related list as shown: no scores
-            render = functools.partial(render_article, env, a, digest, related, slugs, search)
+            key = fingerprint(key, related, links, search)  # the related list as shown: no scores
+            render = functools.partial(render_article, env, a, digest, related, slugs, tag_pages, search)
         else:
-            inputs = {"a": article_view(a, digest, slugs), "related": related, "search": search}
+            inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
             key, render = fingerprint(inputs), functools.partial(render_template, env, "article.md.j2", inputs)
         yield f"articles/{a.slug}.md", Deferred(key, render)
     for theme in digest.themes:
@@ -178,7 +183,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     for path, pager, part in listing_parts("timeline", articles, listing_size):
         yield path, page(env, "timeline.md.j2", pager=pager, months=months if pager["number"] == 1 else [],
                          **timeline_view(part))
-    yield "tags.md", page(env, "tags.md.j2")
+    yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
     entries = feed_entries(articles)
     yield FEED_PATH, Deferred(fingerprint(FEED_PATH, entries, site_name, site_url),
@@ -227,8 +232,9 @@ def article_key(a: Article) -> tuple | None:
     return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
-def render_article(env: Environment, a: Article, digest: Digest, related: list[dict], slugs: dict, search: str) -> str:
-    view = {"a": article_view(a, digest, slugs), "related": related, "search": search}
+def render_article(env: Environment, a: Article, digest: Digest, related: list[dict], slugs: dict,
+                   tag_pages: dict, search: str) -> str:
+    view = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
     return env.get_template("article.md.j2").render(view)
 
 
@@ -253,7 +259,7 @@ def dated_view(a: Article) -> dict:
     return {"slug": a.slug, "title": md(a.draft.title), "date": a.analysis.date.value or ""}
 
 
-def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], str]) -> dict:
+def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], str], tag_pages: dict[str, str]) -> dict:
     names = theme_names(digest)
     d, an = a.draft, a.analysis
     body = []
@@ -277,7 +283,7 @@ def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], 
         "primary": a.theme_keys[0], "primary_name": md(names[a.theme_keys[0]]),
         "summary": md("".join(an.summary)),
         "keywords": [md(k) for k in an.keywords],
-        "tags": [yaml_string(t) for t in list(an.keywords) + [p.name for p in an.places]],
+        "tags": [{"name": yaml_string(t), "slug": tag_pages.get(t)} for t in tags_of(a)],
         "figures": [{"value": md(f.value + f.unit), "text": md(f.text)} for f in an.figures],
         "body": body,
         "captions": [md(c) for c in d.captions], "credits": [md(c) for c in d.credits],
@@ -295,17 +301,62 @@ def related_view(r, by_id: dict[str, Article], headlines: dict[str, tuple[str, s
 
 
 def place_slugs(paths) -> dict[tuple[str, ...], str]:
-    """Each place's slug (its page ``places/SLUG.md``, its anchor ``place-SLUG`` on the places page):
-    the pinyin of its names; places whose names read alike also get a hash of the names."""
-    by_pinyin: dict[str, list[tuple[str, ...]]] = {}
-    for path in paths:
-        by_pinyin.setdefault(place_pinyin(path), []).append(path)
+    """Each place's slug: its page ``places/SLUG.md``, its anchor ``place-SLUG`` on the places page."""
+    return unique_slugs(paths, place_pinyin, "/".join)
+
+
+def tag_slugs(tags) -> dict[str, str]:
+    """Each tag's slug: its page ``tags/SLUG.md``."""
+    return unique_slugs(tags, lambda tag: link.pinyin_of(tag) or "tag", str)
+
+
+def unique_slugs(keys, pinyin: Callable, name: Callable) -> dict:
+    """A slug per key: the pinyin of its name; keys whose names read alike (同音, or a
+    name with no pinyin) also get a hash of the name, so no two share a page."""
+    by_pinyin: dict[str, list] = {}
+    for key in keys:
+        by_pinyin.setdefault(pinyin(key), []).append(key)
     slugs = {}
-    for pinyin, same in by_pinyin.items():
-        for path in same:
-            slugs[path] = pinyin if len(same) == 1 else \
-                f"{pinyin}-{hashlib.sha1('/'.join(path).encode()).hexdigest()[:6]}"
+    for words, same in by_pinyin.items():
+        for key in same:
+            slugs[key] = words if len(same) == 1 else \
+                f"{words}-{hashlib.sha1(name(key).encode()).hexdigest()[:6]}"
     return slugs
+
+
+def tags_of(a: Article) -> list[str]:
+    """An article's tags (Material's chips, our tag pages): its keywords, then its places' names."""
+    return list(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
+
+
+def by_tag(articles: list[Article]) -> dict[str, list[Article]]:
+    """The articles of every tag shared by at least TAG_PAGE_MIN articles, in the order given."""
+    index: dict[str, list[Article]] = {}
+    for a in articles:
+        for tag in tags_of(a):
+            index.setdefault(tag, []).append(a)
+    return {tag: arts for tag, arts in index.items() if len(arts) >= TAG_PAGE_MIN}
+
+
+def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str, str], size: int):
+    """The tags page (the most used tags and the initials), a page per initial listing its tags
+    with their counts, and each tag's articles in parts (Material's tag listing is one page that
+    lists every tagged article under each of its tags: 3.5 MB of HTML at 300 pages)."""
+    entries = sorted(({"name": md(tag), "slug": slugs[tag], "count": len(arts)} for tag, arts in index.items()),
+                     key=lambda e: (e["slug"], e["name"]))
+    initials: dict[str, list[dict]] = {}
+    for entry in entries:
+        initials.setdefault(entry["slug"][0].upper(), []).append(entry)
+    letters = [{"letter": letter, "count": len(tags)} for letter, tags in initials.items()]
+    top = sorted(entries, key=lambda e: (-e["count"], e["slug"], e["name"]))[:TOP_TAGS]
+    yield "tags.md", page(env, "tags.md.j2", top=top, letters=letters, total=len(entries))
+    for letter, tags in initials.items():
+        yield f"tags/initial-{letter.lower()}.md", page(env, "tag_initial.md.j2", letter=letter, tags=tags,
+                                                         letters=letters)
+    for tag, arts in index.items():
+        view = {"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}
+        for path, pager, part in listing_parts(f"tags/{slugs[tag]}", arts, size):
+            yield path, page(env, "tag.md.j2", tag=view, pager=pager, articles=[dated_view(a) for a in part])
 
 
 @functools.lru_cache(maxsize=65536)

@@ -1,4 +1,5 @@
 import re
+from collections import Counter
 import xml.dom.minidom
 
 import markdown
@@ -183,3 +184,38 @@ def test_a_listing_size_below_one_is_refused(seed_digest):
 
     with pytest.raises(ValueError):
         render_site(seed_digest, listing_size=0)
+
+
+def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link_there(seed_digest):
+    """Material's chips stay (front matter `tags`); a tag shared by two or more articles has its
+    own page, in parts like any listing, and `digest_tags` tells the chip where it leads."""
+    import yaml
+
+    from generator.render import by_tag, newest_first, tag_slugs, tags_of
+
+    files = render_site(seed_digest, listing_size=3)
+    articles = sorted(seed_digest.articles, key=newest_first)
+    index = by_tag(articles)
+    slugs = tag_slugs(index)
+    counts = Counter(t for a in articles for t in tags_of(a))
+    assert set(index) == {t for t, n in counts.items() if n >= 2} and len(index) < len(counts)
+    for tag, members in index.items():
+        listed = [s for part in _parts(files, f"tags/{slugs[tag]}") for s in _listed(part)]
+        assert listed == [a.slug for a in members], tag
+        initial = files[f"tags/initial-{slugs[tag][0]}.md"]
+        assert f"]({slugs[tag]}.md)（{len(members)}）" in initial
+        assert f"(tags/initial-{slugs[tag][0]}.md)" in files["tags.md"]
+    for a in articles:
+        meta = yaml.safe_load(files[f"articles/{a.slug}.md"].split("---\n")[1])
+        assert meta["tags"] == tags_of(a)
+        assert meta["digest_tags"] == {t: slugs[t] for t in tags_of(a) if t in index}
+
+
+def test_names_that_read_alike_get_distinct_slugs():
+    from generator.render import tag_slugs
+
+    slugs = tag_slugs(["公式", "攻势", "公示", "淄博"])
+    assert slugs["淄博"] == "zi-bo"
+    assert len({slugs["公式"], slugs["攻势"], slugs["公示"]}) == 3
+    assert all(slugs[t].startswith("gong-shi-") for t in ("公式", "攻势", "公示"))
+    assert tag_slugs(["攻势", "公示", "公式", "淄博"]) == slugs  # whatever the order

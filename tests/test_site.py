@@ -209,3 +209,20 @@ def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
         assert page.url.endswith("/places/zi-bo-shi/2/")
         assert "第 2 / " in page.inner_text("article")
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+
+
+def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest):
+    from generator.render import by_tag, tag_slugs, tags_of
+
+    index = by_tag(list(seed_digest.articles))
+    slugs = tag_slugs(index)
+    article = max(seed_digest.articles, key=lambda a: sum(t in index for t in tags_of(a)))
+    html = _html(site, article.url)
+    chips = re.search(r'<nav class="md-tags"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    for tag in tags_of(article):
+        if tag in index:
+            assert f'<a href="../../tags/{slugs[tag]}/" class="md-tag">{tag}</a>' in chips
+            assert article.url in _html(site, f"tags/{slugs[tag]}")
+        else:
+            assert f'<span class="md-tag">{tag}</span>' in chips
+    assert any(tag not in index for tag in tags_of(article))
