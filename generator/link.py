@@ -1,4 +1,4 @@
-"""Cross-links: stable ids and URLs, and the index by place (related articles: ``related``)."""
+"""Cross-links: stable ids and URLs, the index by place and by tag (related articles: ``related``)."""
 from __future__ import annotations
 
 import hashlib
@@ -10,6 +10,7 @@ from functools import lru_cache
 from .model import Article, Draft
 
 SLUG_SYLLABLES = 8
+TAG_PAGE_MIN = 2  # a tag shared by this many articles gets a page, and its chips link there
 
 
 def article_id(file: str, title: str, occurrence: int) -> str:
@@ -87,3 +88,17 @@ def by_place(articles: list[Article]) -> dict[tuple[str, ...], list[Article]]:
         for path in sorted(paths):
             index[path].append(a)
     return dict(sorted(index.items()))
+
+
+def tags_of(a: Article) -> list[str]:
+    """An article's tags (Material's chips, the tag pages): its keywords, then its places' names."""
+    return list(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
+
+
+def by_tag(articles: list[Article]) -> dict[str, list[Article]]:
+    """The articles of every tag shared by at least TAG_PAGE_MIN articles, in the order given."""
+    index: dict[str, list[Article]] = {}
+    for a in articles:
+        for tag in tags_of(a):
+            index.setdefault(tag, []).append(a)
+    return {tag: arts for tag, arts in index.items() if len(arts) >= TAG_PAGE_MIN}

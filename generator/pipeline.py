@@ -157,10 +157,10 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     stopwatch.lap("related")
     check_unique_urls(articles)
     cache.commit()
-    # the pinyin the site shows: of every headline (the URLs), place name and keyword (the place and tag pages)
+    # the pinyin the site shows: of every headline (the URLs), place name and shared tag (their pages)
     pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
     names = {name for a in articles for place in a.analysis.places for name in place.path}
-    for name in names.union(*(a.analysis.keywords for a in articles)):
+    for name in names.union(link.by_tag(articles)):
         pinyin[link.normalise_title(name)] = link.pinyin_of(name)
     pinyin_file.store(pinyin)
     report = replace(report, warnings=report.warnings + tuple(problems))

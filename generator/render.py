@@ -34,7 +34,6 @@ HOME_PAGES_MAX = 30  # page files listed on the home page
 # loads one part of ~25 KB, not a list that grows with the archive (the places page held
 # every article under each of its places: 11.7 MB of HTML at 5,000 pages).
 LISTING_SIZE = 100
-TAG_PAGE_MIN = 2  # a tag shared by this many articles gets a page, and its chips link there
 TOP_TAGS = 100  # the most used tags, listed on the tags page above the index by initial
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
 LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
@@ -151,13 +150,13 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     by_id = {a.id: a for a in digest.articles}
     place_index = link.by_place(list(articles))
     slugs = place_slugs(place_index)
-    tag_index = by_tag(articles)
+    tag_index = link.by_tag(articles)
     tag_pages = tag_slugs(tag_index)
     headlines: dict[str, tuple[str, str]] = {}  # id → (slug, headline as shown): once per article, not per link
     for a in digest.articles:
         related = [related_view(r, by_id, headlines) for r in a.related]
         # where its place links and tag chips lead
-        links = ([slugs[p.path] for p in a.analysis.places], [tag_pages.get(t) for t in tags_of(a)])
+        links = ([slugs[p.path] for p in a.analysis.places], [tag_pages.get(t) for t in link.tags_of(a)])
         key = article_key(a)
         if key:  # made from unchanged page work: the few values that vary say whether the page changed
             key = fingerprint(key, related, links, search)  # the related list as shown: no scores
@@ -283,7 +282,7 @@ def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], 
         "primary": a.theme_keys[0], "primary_name": md(names[a.theme_keys[0]]),
         "summary": md("".join(an.summary)),
         "keywords": [md(k) for k in an.keywords],
-        "tags": [{"name": yaml_string(t), "slug": tag_pages.get(t)} for t in tags_of(a)],
+        "tags": [{"name": yaml_string(t), "slug": tag_pages.get(t)} for t in link.tags_of(a)],
         "figures": [{"value": md(f.value + f.unit), "text": md(f.text)} for f in an.figures],
         "body": body,
         "captions": [md(c) for c in d.captions], "credits": [md(c) for c in d.credits],
@@ -322,20 +321,6 @@ def unique_slugs(keys, pinyin: Callable, name: Callable) -> dict:
             slugs[key] = words if len(same) == 1 else \
                 f"{words}-{hashlib.sha1(name(key).encode()).hexdigest()[:6]}"
     return slugs
-
-
-def tags_of(a: Article) -> list[str]:
-    """An article's tags (Material's chips, our tag pages): its keywords, then its places' names."""
-    return list(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
-
-
-def by_tag(articles: list[Article]) -> dict[str, list[Article]]:
-    """The articles of every tag shared by at least TAG_PAGE_MIN articles, in the order given."""
-    index: dict[str, list[Article]] = {}
-    for a in articles:
-        for tag in tags_of(a):
-            index.setdefault(tag, []).append(a)
-    return {tag: arts for tag, arts in index.items() if len(arts) >= TAG_PAGE_MIN}
 
 
 def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str, str], size: int):

@@ -191,7 +191,8 @@ def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link
     own page, in parts like any listing, and `digest_tags` tells the chip where it leads."""
     import yaml
 
-    from generator.render import by_tag, newest_first, tag_slugs, tags_of
+    from generator.link import by_tag, tags_of
+    from generator.render import newest_first, tag_slugs
 
     files = render_site(seed_digest, listing_size=3)
     articles = sorted(seed_digest.articles, key=newest_first)

@@ -212,7 +212,8 @@ def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
 
 
 def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest):
-    from generator.render import by_tag, tag_slugs, tags_of
+    from generator.link import by_tag, tags_of
+    from generator.render import tag_slugs
 
     index = by_tag(list(seed_digest.articles))
     slugs = tag_slugs(index)
