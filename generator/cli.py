@@ -58,7 +58,7 @@ def make_parser() -> argparse.ArgumentParser:
     generate.add_argument("--out", required=True, type=Path, help="output folder (brought up to date on success)")
     generate.add_argument("--timings", action="store_true", help="print how long each stage took")
     generate.add_argument("--listing-size", type=positive, default=LISTING_SIZE, metavar="N",
-                          help=f"articles per part of a theme, place or the timeline (default: {LISTING_SIZE})")
+                          help=f"articles per part of a theme, place, tag or the timeline (default: {LISTING_SIZE})")
     generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
     generate.set_defaults(run=run_generate)
 

@@ -34,12 +34,12 @@ class DigestConfig(base.Config):
     # query), or "auto": Pagefind from `pagefind_from` articles on (DIGEST_SEARCH overrides).
     search = c.Choice(("auto", "material", "pagefind"), default="auto")
     pagefind_from = c.Type(int, default=400)  # ≈ 5 MB of Material index at ~13 KB per article
-    listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place or the timeline
+    listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place, tag or the timeline
 
 
 def in_navigation(path: str) -> bool:
     """The pages ``DigestPlugin.navigation`` lists: the top-level pages and the theme overviews
-    (not the articles, the places' pages or the later parts of a listing)."""
+    (not the articles, the places' and tags' pages or the later parts of a listing)."""
     return "/" not in path or (path.startswith("themes/") and path.count("/") == 1)
 
 

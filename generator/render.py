@@ -30,9 +30,9 @@ TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
 FEED_PATH = "feed.xml"
 HOME_PAGES_MAX = 30  # page files listed on the home page
-# Articles per part of a long listing (a theme, a place, the timeline): a reader on a phone
-# loads one part of ~25 KB, not a list that grows with the archive (the places page held
-# every article under each of its places: 11.7 MB of HTML at 5,000 pages).
+# Articles per part of a long listing (a theme, a place, a tag, the timeline): a reader on a
+# phone loads one part, not a list that grows with the archive (the places page held every
+# article under each of its places: 11.7 MB of HTML at 5,000 pages).
 LISTING_SIZE = 100
 TOP_TAGS = 100  # the most used tags, listed on the tags page above the index by initial
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
@@ -173,16 +173,19 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
             yield path, page(env, "theme.md.j2", theme=theme, overview=overview if pager["number"] == 1 else None,
                              articles=[listing_view(a) for a in part], pager=pager, search=search)
     yield "places.md", page(env, "places.md.j2", places=places_view(place_index, slugs))
+    dated = {a.id: dated_view(a) for a in articles}  # as the place and tag pages list it
+    children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
+    for path in place_index:  # sorted: each place's children in order
+        children.setdefault(path[:-1], []).append(path)
     for path, articles_there in place_index.items():
-        place = place_view(path, place_index, slugs)
+        place = place_view(path, place_index, children.get(path, []), slugs)
         for file, pager, part in listing_parts(f"places/{slugs[path]}", articles_there, listing_size):
-            yield file, page(env, "place.md.j2", place=place, pager=pager,
-                             articles=[dated_view(a) for a in part])
+            yield file, page(env, "place.md.j2", place=place, pager=pager, articles=[dated[a.id] for a in part])
     months = timeline_months(articles, listing_size)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
         yield path, page(env, "timeline.md.j2", pager=pager, months=months if pager["number"] == 1 else [],
                          **timeline_view(part))
-    yield from tag_files(env, tag_index, tag_pages, listing_size)
+    yield from tag_files(env, tag_index, tag_pages, dated, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
     entries = feed_entries(articles)
     yield FEED_PATH, Deferred(fingerprint(FEED_PATH, entries, site_name, site_url),
@@ -198,7 +201,7 @@ def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, li
     to its neighbours; ``root`` leads from the part back to the docs folder.
     """
     chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    paths = [f"{base}.md"] + [f"{base}/{k}.md" for k in range(2, len(chunks) + 1)]
+    paths = [part_path(base, k) for k in range(1, len(chunks) + 1)]
     parts = []
     for k, (path, chunk) in enumerate(zip(paths, chunks)):
         root = "../" * path.count("/")
@@ -210,9 +213,8 @@ def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, li
     return parts
 
 
-def part_of(position: int, base: str, size: int) -> str:
-    """The docs-relative path of the part of a ``listing_parts`` listing holding item ``position``."""
-    number = position // size + 1
+def part_path(base: str, number: int) -> str:
+    """The docs-relative path of part ``number`` of a ``listing_parts`` listing."""
     return f"{base}.md" if number == 1 else f"{base}/{number}.md"
 
 
@@ -254,7 +256,7 @@ def theme_names(digest: Digest) -> dict[str, str]:
 
 
 def dated_view(a: Article) -> dict:
-    """What a place page lists of an article."""
+    """What a place's or a tag's page lists of an article."""
     return {"slug": a.slug, "title": md(a.draft.title), "date": a.analysis.date.value or ""}
 
 
@@ -323,7 +325,8 @@ def unique_slugs(keys, pinyin: Callable, name: Callable) -> dict:
     return slugs
 
 
-def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str, str], size: int):
+def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str, str], dated: dict[str, dict],
+              size: int):
     """The tags page (the most used tags and the initials), a page per initial listing its tags
     with their counts, and each tag's articles in parts (Material's tag listing is one page that
     lists every tagged article under each of its tags: 3.5 MB of HTML at 300 pages)."""
@@ -341,7 +344,7 @@ def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str
     for tag, arts in index.items():
         view = {"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}
         for path, pager, part in listing_parts(f"tags/{slugs[tag]}", arts, size):
-            yield path, page(env, "tag.md.j2", tag=view, pager=pager, articles=[dated_view(a) for a in part])
+            yield path, page(env, "tag.md.j2", tag=view, pager=pager, articles=[dated[a.id] for a in part])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -376,9 +379,8 @@ def places_view(index: dict[tuple[str, ...], list[Article]], slugs: dict[tuple[s
 
 
 def place_view(path: tuple[str, ...], index: dict[tuple[str, ...], list[Article]],
-               slugs: dict[tuple[str, ...], str]) -> dict:
+               children: list[tuple[str, ...]], slugs: dict[tuple[str, ...], str]) -> dict:
     """One place's page: its name, the places above and below it, its count."""
-    children = [p for p in index if len(p) == len(path) + 1 and p[:len(path)] == path]
     return {"name": md(path[-1]), "title": path[-1], "full": md(" › ".join(path)), "slug": slugs[path],
             "count": len(index[path]),
             "parents": [{"name": md(path[depth - 1]), "slug": slugs[path[:depth]]} for depth in range(1, len(path))],
@@ -391,7 +393,7 @@ def timeline_months(articles: list[Article], size: int) -> list[dict]:
     for position, a in enumerate(articles):
         month = a.analysis.date.value[:7] if a.analysis.date.value else "未注明日期"
         if month not in months:
-            months[month] = {"month": month, "count": 0, "part": part_of(position, "timeline", size)}
+            months[month] = {"month": month, "count": 0, "part": part_path("timeline", position // size + 1)}
         months[month]["count"] += 1
     return list(months.values())
 
