@@ -72,8 +72,8 @@ def environment() -> Environment:
 
 
 def part_suffix(pager: dict) -> str:
-    """What a page title adds for part k > 1 of a long listing."""
-    return f" · 第 {pager['number']} 页" if pager["number"] > 1 else ""
+    """What a page title adds for archive part k of a long listing."""
+    return f" · 往期 {pager['number']}" if pager["number"] else ""
 
 
 @dataclass(frozen=True)
@@ -170,7 +170,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                    (theme.key != "other" and theme.key in a.theme_keys)]
         overview = theme_overview(members, theme.key)
         for path, pager, part in listing_parts(f"themes/{theme.key}", members, listing_size):
-            yield path, page(env, "theme.md.j2", theme=theme, overview=overview if pager["number"] == 1 else None,
+            yield path, page(env, "theme.md.j2", theme=theme, overview=overview if pager["number"] == 0 else None,
                              articles=[listing_view(a) for a in part], pager=pager, search=search)
     yield "places.md", page(env, "places.md.j2", places=places_view(place_index, slugs))
     dated = {a.id: dated_view(a) for a in articles}  # as the place and tag pages list it
@@ -183,7 +183,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
             yield file, page(env, "place.md.j2", place=place, pager=pager, articles=[dated[a.id] for a in part])
     months = timeline_months(articles, listing_size)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
-        yield path, page(env, "timeline.md.j2", pager=pager, months=months if pager["number"] == 1 else [],
+        yield path, page(env, "timeline.md.j2", pager=pager, months=months if pager["number"] == 0 else [],
                          **timeline_view(part))
     yield from tag_files(env, tag_index, tag_pages, dated, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
@@ -194,28 +194,49 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
 
 
 def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, list]]:
-    """A listing in parts of ``size`` items, newest first: (path, pager, items) per part.
+    """A listing (``items`` newest first) as its latest page and archive parts: (path, pager, items)
+    per page, in reading order.
 
-    Part 1 is ``base.md`` (the address the listing always had), part k is
-    ``base/k.md``. ``pager`` holds the part's number, the count and the links
-    to its neighbours; ``root`` leads from the part back to the docs folder.
+    Archive part k (``base/k.md``) holds the (k-1)·size+1-th to the k·size-th oldest items for
+    good, so new articles change the latest page (``base.md``, the address the listing always had)
+    and, each time it would reach 2·size, one new part: never an older part's text or address.
+    (Numbered from the newest, every part shifted whenever a day was added.) The latest page holds
+    the rest, size to 2·size-1 items, or every item of a short listing. ``pager`` holds the part's
+    number (0 for the latest page) and links to its neighbours; ``root`` leads from the page back
+    to the docs folder.
     """
-    chunks = [items[i:i + size] for i in range(0, len(items), size)] or [[]]
-    paths = [part_path(base, k) for k in range(1, len(chunks) + 1)]
+    archived = archived_parts(len(items), size)
+    latest = len(items) - archived * size
+    pages = [(0, items[:latest])] + [(k, items[latest + (archived - k) * size:latest + (archived - k + 1) * size])
+                                     for k in range(archived, 0, -1)]
     parts = []
-    for k, (path, chunk) in enumerate(zip(paths, chunks)):
+    for number, chunk in pages:
+        path = part_path(base, number)
         root = "../" * path.count("/")
-        pager = {"number": k + 1, "count": len(chunks), "root": root,
-                 "newer": root + paths[k - 1] if k else "",
-                 "older": root + paths[k + 1] if k + 1 < len(paths) else "",
-                 "first": root + paths[0], "last": root + paths[-1]}
+        newer = None if number == 0 else number + 1 if number < archived else 0
+        older = (number or archived + 1) - 1  # from the latest page, the newest archive part
+        pager = {"number": number, "root": root, "archived": archived,
+                 "newer": "" if newer is None else root + part_path(base, newer),
+                 "older": root + part_path(base, older) if older else "",
+                 "latest": root + part_path(base, 0), "oldest": root + part_path(base, 1)}
         parts.append((path, pager, chunk))
     return parts
 
 
+def archived_parts(count: int, size: int) -> int:
+    """How many full archive parts a listing of ``count`` items has beside its latest page."""
+    return max(0, count // size - 1)
+
+
+def part_of(position: int, count: int, size: int) -> int:
+    """The part (0: the latest page) listing the item at ``position`` of a newest-first listing."""
+    number = (count - 1 - position) // size + 1
+    return number if number <= archived_parts(count, size) else 0
+
+
 def part_path(base: str, number: int) -> str:
-    """The docs-relative path of part ``number`` of a ``listing_parts`` listing."""
-    return f"{base}.md" if number == 1 else f"{base}/{number}.md"
+    """The docs-relative path of a ``listing_parts`` page: 0 is the latest, k ≥ 1 archive part k."""
+    return f"{base}.md" if number == 0 else f"{base}/{number}.md"
 
 
 def article_key(a: Article) -> tuple | None:
@@ -393,7 +414,8 @@ def timeline_months(articles: list[Article], size: int) -> list[dict]:
     for position, a in enumerate(articles):
         month = a.analysis.date.value[:7] if a.analysis.date.value else "未注明日期"
         if month not in months:
-            months[month] = {"month": month, "count": 0, "part": part_path("timeline", position // size + 1)}
+            part = part_of(position, len(articles), size)
+            months[month] = {"month": month, "count": 0, "part": part_path("timeline", part)}
         months[month]["count"] += 1
     return list(months.values())
 

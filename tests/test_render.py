@@ -118,50 +118,85 @@ def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_dig
 
 
 def _parts(files: dict[str, str], base: str) -> list[str]:
-    """The parts of one listing in order: base.md, base/2.md, ..."""
-    parts, number = [], 1
-    while (path := f"{base}.md" if number == 1 else f"{base}/{number}.md") in files:
-        parts.append(files[path])
-        number += 1
-    return parts
+    """The pages of one listing in reading order: base.md, then its archive parts from the newest."""
+    archived = sum(1 for path in files if path.startswith(f"{base}/") and path[len(base) + 1:-3].isdigit())
+    return [files[f"{base}.md"]] + [files[f"{base}/{k}.md"] for k in range(archived, 0, -1)]
 
 
 def _listed(part: str) -> list[str]:
     return re.findall(r"\]\((?:\.\./)*articles/([^)]+)\.md\)", part.split("\n## 文章\n")[-1])
 
 
-def test_long_listings_are_split_into_parts_that_list_each_article_once(seed_digest):
-    """A theme, a place and the timeline are listed in parts of at most listing_size articles,
-    newest first, each part linking to its neighbours; the places page holds counts, not lists."""
+def _listings(digest, files) -> dict[str, list[str]]:
+    """Every theme's, place's and the timeline's articles, newest first, by the listing's base path."""
     from generator import link
     from generator.render import newest_first, place_slugs
 
-    files = render_site(seed_digest, listing_size=3)
-    newest = [a.slug for a in sorted(seed_digest.articles, key=newest_first)]
-    index = link.by_place(sorted(seed_digest.articles, key=newest_first))
+    newest = [a.slug for a in sorted(digest.articles, key=newest_first)]
+    index = link.by_place(sorted(digest.articles, key=newest_first))
     slugs = place_slugs(index)
     listings = {"timeline": newest}
     listings |= {f"places/{slugs[path]}": [a.slug for a in arts] for path, arts in index.items()}
-    for theme in seed_digest.themes:
+    for theme in digest.themes:
         listings[f"themes/{theme.key}"] = [s for s in newest if theme.key in {
-            a.slug: (a.theme_keys[:1] if theme.key == "other" else a.theme_keys) for a in seed_digest.articles}[s]]
-    assert any(len(slugs_listed) > 3 for slugs_listed in listings.values())
+            a.slug: (a.theme_keys[:1] if theme.key == "other" else a.theme_keys) for a in digest.articles}[s]]
+    return listings
+
+
+def test_long_listings_are_split_into_parts_that_list_each_article_once(seed_digest):
+    """A theme, a place and the timeline: the latest page, then archive parts of exactly
+    listing_size articles numbered from the oldest, each article once, newest first, each page
+    linking to its neighbours; the places page holds counts, not lists."""
+    files = render_site(seed_digest, listing_size=3)
+    listings = _listings(seed_digest, files)
+    assert any(len(slugs_listed) > 6 for slugs_listed in listings.values())
     for base, expected in listings.items():
         parts = _parts(files, base)
         listed = [_listed(part) for part in parts]
         assert [s for part in listed for s in part] == expected, base
-        assert all(len(part) <= 3 for part in listed) and all(listed[:-1]), base
-        assert len(parts) == max(1, -(-len(expected) // 3))
-        for number, part in enumerate(parts, start=1):
-            if len(parts) > 1:
-                assert f"第 {number} / {len(parts)} 页" in part
-            if number < len(parts):
-                assert f"({'../' * (number > 1) + '../' * base.count('/')}{base}/{number + 1}.md)" in part, base
+        archived = len(parts) - 1
+        assert archived == max(0, len(expected) // 3 - 1), base
+        assert all(len(part) == 3 for part in listed[1:]), base
+        assert 3 <= len(listed[0]) <= 5 or not archived, base
+        up = "../" * (base.count("/") + 1)
+        if archived:
+            assert f"[较旧 »]({up[3:]}{base}/{archived}.md)" in parts[0], base
+        for k in range(1, archived + 1):
+            part = parts[archived + 1 - k]
+            assert f"往期第 {k} 部分" in part and f"[最新]({up}{base}.md)" in part, base
+            newer = f"{base}/{k + 1}.md" if k < archived else f"{base}.md"
+            assert f"[« 较新]({up}{newer})" in part, base
+            assert (f"[较旧 »]({up}{base}/{k - 1}.md)" in part) == (k > 1), base
     assert "articles/" not in files["places.md"]  # a count per place, not every article under every level
     paths = set(files)
     for text in (files[f"articles/{a.slug}.md"] for a in seed_digest.articles):
         for target in re.findall(r"\(\.\./(places/[^)#]+\.md)\)", text):
             assert target in paths
+
+
+def test_newer_articles_leave_the_archive_parts_as_they_were(seed_digest):
+    """An archive part is written once: articles newer than any listed add to the latest page
+    and, when it is full, a new part; the older parts keep their text (but for the newest
+    part's 较新 link, which then leads to the new part)."""
+    from dataclasses import replace
+
+    from generator.render import newest_first
+
+    everything = [replace(a, related=()) for a in sorted(seed_digest.articles, key=newest_first)]
+    older = replace(seed_digest, articles=tuple(everything[5:]))
+    before = render_site(older, listing_size=3)
+    after = render_site(replace(seed_digest, articles=tuple(everything)), listing_size=3)
+    compared = 0
+    for base in _listings(older, before):
+        archived = len(_parts(before, base)) - 1
+        for k in range(1, archived + 1):
+            old, new = before[f"{base}/{k}.md"], after[f"{base}/{k}.md"]
+            if k == archived:
+                old, new = (re.sub(r"\[« 较新\]\([^)]*\)", "", text) for text in (old, new))
+            assert old == new, f"{base}/{k}.md"
+            compared += 1
+    assert compared >= 10
+    assert len(_parts(after, "timeline")) > len(_parts(before, "timeline"))
 
 
 def test_listing_parts_of_an_archive_stay_small(seed_digest):
@@ -174,9 +209,11 @@ def test_listing_parts_of_an_archive_stay_small(seed_digest):
     many = tuple(replace(a, id=f"{a.id}{k:03d}", slug=f"{a.slug}-{k:03d}", related=())
                  for k in range(40) for a in seed_digest.articles)
     files = render_site(replace(seed_digest, articles=many))
-    listings = [text for path, text in files.items() if not path.startswith("articles/") and path.endswith(".md")]
-    assert max(len(_listed(text)) for text in listings) == LISTING_SIZE
-    assert len(files["places.md"]) < 20_000 and len(files["timeline.md"]) < 40_000
+    listings = {path: len(_listed(text)) for path, text in files.items()
+                if not path.startswith("articles/") and path.endswith(".md")}
+    assert max(listings.values()) < 2 * LISTING_SIZE
+    assert {n for path, n in listings.items() if path.rsplit("/", 1)[-1][:-3].isdigit()} == {LISTING_SIZE}
+    assert len(files["places.md"]) < 20_000 and len(files["timeline.md"]) < 60_000
 
 
 def test_a_listing_size_below_one_is_refused(seed_digest):

@@ -182,21 +182,20 @@ def paged_site(tmp_path_factory):
 
 def test_listing_parts_build_link_and_stay_out_of_the_nav(paged_site, seed_export):
     assert not _broken_links(paged_site)
-    for path in ("timeline/2", "themes/other/2", "places/zi-bo-shi/2"):
+    for path in ("timeline/1", "themes/other/1", "places/zi-bo-shi/1"):
         assert (paged_site / path / "index.html").exists(), path
     home = (paged_site / "index.html").read_text(encoding="utf-8")
     nav = re.search(r'<nav class="md-nav md-nav--primary[^"]*".*?</nav>', home, re.S).group(0)
-    assert "timeline/2/" not in nav and "places/zi-bo-shi/" not in nav and "themes/other/2/" not in nav
-    listed = []
-    number = 1
-    while (part := paged_site / ("timeline" if number == 1 else f"timeline/{number}") / "index.html").exists():
-        listed += re.findall(r'href="(?:\.\./)*(articles/[^"]+/)"', part.read_text(encoding="utf-8"))
-        number += 1
+    assert "timeline/1/" not in nav and "places/zi-bo-shi/" not in nav and "themes/other/1/" not in nav
+    pages = [paged_site / "timeline" / "index.html"] + sorted((paged_site / "timeline").glob("*/index.html"))
+    listed = [href for part in pages
+              for href in re.findall(r'href="(?:\.\./)*(articles/[^"]+/)"', part.read_text(encoding="utf-8"))]
     assert sorted(set(listed)) == sorted(a["url"] for a in seed_export["articles"])
 
 
 def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
-    """The 较旧 link of a listing leads to its next part, which fits a 390 px screen."""
+    """From a listing's latest page, 较旧 leads to its newest archive part, which fits a 390 px
+    screen, and 最新 leads back."""
     from tests.browser import chromium, serve
     from tests.conftest import require_chromium
 
@@ -206,9 +205,13 @@ def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
         page.goto(base_url + "places/zi-bo-shi/")
         page.get_by_role("link", name="较旧 »").first.click()
         page.wait_for_load_state()
-        assert page.url.endswith("/places/zi-bo-shi/2/")
-        assert "第 2 / " in page.inner_text("article")
+        newest_part = max(int(p.name) for p in (paged_site / "places" / "zi-bo-shi").iterdir() if p.name.isdigit())
+        assert page.url.endswith(f"/places/zi-bo-shi/{newest_part}/")
+        assert f"往期第 {newest_part} 部分" in page.inner_text("article")
         assert page.evaluate("document.documentElement.scrollWidth - window.innerWidth") <= 0
+        page.get_by_role("link", name="最新", exact=True).first.click()
+        page.wait_for_load_state()
+        assert page.url.endswith("/places/zi-bo-shi/")
 
 
 def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest):
