@@ -328,16 +328,25 @@ def place_slugs(paths) -> dict[tuple[str, ...], str]:
 
 
 def tag_slugs(tags) -> dict[str, str]:
-    """Each tag's slug: its page ``tags/SLUG.md``."""
-    return unique_slugs(tags, lambda tag: link.pinyin_of(tag) or "tag", str)
+    """Each tag's slug: its page ``tags/SLUG.md``, the tag itself (as Hugo and WordPress name
+    Chinese tags). Not its pinyin: a year's tags hold many homophones (经济, 经纪), and a tag
+    whose pinyin a new tag came to share would have had to change its address."""
+    return unique_slugs(tags, tag_slug, str)
 
 
-def unique_slugs(keys, pinyin: Callable, name: Callable) -> dict:
-    """A slug per key: the pinyin of its name; keys whose names read alike (同音, or a
-    name with no pinyin) also get a hash of the name, so no two share a page."""
+def tag_slug(tag: str) -> str:
+    """The tag with anything but letters and digits (Chinese included) as ``-``, lower case
+    (a case-blind file system would merge 5G and 5g): a file name on any system."""
+    return re.sub(r"\W+", "-", tag.lower()).strip("-") or "tag"
+
+
+def unique_slugs(keys, spelling: Callable, name: Callable) -> dict:
+    """A slug per key: its name spelled by ``spelling`` (pinyin, for a place); keys whose
+    names are spelled alike (同音, or a name with no pinyin) also get a hash of the name,
+    so no two share a page."""
     by_pinyin: dict[str, list] = {}
     for key in keys:
-        by_pinyin.setdefault(pinyin(key), []).append(key)
+        by_pinyin.setdefault(spelling(key), []).append(key)
     slugs = {}
     for words, same in by_pinyin.items():
         for key in same:
@@ -351,13 +360,14 @@ def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str
     """The tags page (the most used tags and the initials), a page per initial listing its tags
     with their counts, and each tag's articles in parts (Material's tag listing is one page that
     lists every tagged article under each of its tags: 3.5 MB of HTML at 300 pages)."""
-    entries = sorted(({"name": md(tag), "slug": slugs[tag], "count": len(arts)} for tag, arts in index.items()),
-                     key=lambda e: (e["slug"], e["name"]))
+    entries = sorted(({"name": md(tag), "slug": slugs[tag], "count": len(arts),
+                       "pinyin": link.pinyin_of(tag) or slugs[tag]} for tag, arts in index.items()),
+                     key=lambda e: (e["pinyin"], e["slug"]))
     initials: dict[str, list[dict]] = {}
     for entry in entries:
-        initials.setdefault(entry["slug"][0].upper(), []).append(entry)
+        initials.setdefault(entry["pinyin"][0].upper(), []).append(entry)
     letters = [{"letter": letter, "count": len(tags)} for letter, tags in initials.items()]
-    top = sorted(entries, key=lambda e: (-e["count"], e["slug"], e["name"]))[:TOP_TAGS]
+    top = sorted(entries, key=lambda e: (-e["count"], e["pinyin"], e["slug"]))[:TOP_TAGS]
     yield "tags.md", page(env, "tags.md.j2", top=top, letters=letters, total=len(entries))
     for letter, tags in initials.items():
         yield f"tags/initial-{letter.lower()}.md", page(env, "tag_initial.md.j2", letter=letter, tags=tags,
