@@ -26,8 +26,10 @@ def make_project(seeds: Path, where: Path, *, cache: str | None = None) -> Path:
     return project
 
 
-def mkdocs_build(out: Path, *, project: Path = ROOT, **env: str) -> subprocess.CompletedProcess:
-    """`mkdocs build --strict` of ``project`` into ``out``, with extra environment variables."""
+def mkdocs_build(out: Path, *, project: Path = ROOT, dirty: bool = False, **env: str) -> subprocess.CompletedProcess:
+    """`mkdocs build --strict` of ``project`` into ``out``, with extra environment variables;
+    ``dirty``: `mkdocs build --dirty` (not strict: MkDocs warns that a dirty build is one)."""
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env)
-    return subprocess.run([sys.executable, "-m", "mkdocs", "build", "--strict", "-d", str(out)], cwd=project,
+    mode = ["--dirty"] if dirty else ["--strict"]
+    return subprocess.run([sys.executable, "-m", "mkdocs", "build", *mode, "-d", str(out)], cwd=project,
                           env=environment, capture_output=True, text=True)

@@ -230,3 +230,45 @@ def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest)
         else:
             assert f'<span class="md-tag">{tag}</span>' in chips
     assert any(tag not in index for tag in tags_of(article))
+
+
+def test_a_dirty_build_renders_only_the_pages_that_changed_and_gives_a_clean_builds_html(tmp_path):
+    """`mkdocs build --dirty` (and `mkdocs serve --dirty`) after one newspaper page changed:
+    MkDocs renders the generated pages whose text changed, and the site's HTML is the HTML a
+    clean build gives."""
+    import shutil
+
+    from tests.project import make_project, mkdocs_build
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    assert mkdocs_build(site, project=project, DIGEST_SEARCH="pagefind").returncode == 0
+
+    def pages(folder):
+        return {p.relative_to(folder).as_posix(): (p.stat().st_mtime_ns, p.read_bytes())
+                for p in folder.rglob("*.html")}
+
+    before = pages(site)
+    page = sorted(seeds.glob("*.txt"))[1]
+    page.write_text(page.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
+    result = mkdocs_build(site, project=project, dirty=True, DIGEST_SEARCH="pagefind")
+    assert result.returncode == 0, result.stderr[-3000:]
+    after = pages(site)
+    rendered = {path for path, (mtime, _) in after.items() if before.get(path, (None,))[0] != mtime}
+    assert any("补记：本版有更正。" in after[path][1].decode() for path in rendered if path.startswith("articles/"))
+    assert 0 < len(rendered) < len(after) / 4, sorted(rendered)
+
+    clean = tmp_path / "clean"
+    assert mkdocs_build(clean, project=project, DIGEST_SEARCH="pagefind").returncode == 0
+    expected = pages(clean)
+    assert set(after) == set(expected)
+    assert [path for path in expected if after[path][1] != expected[path][1]] == []
+
+    # a change to the theme's overrides changes every page's HTML: all are rendered again
+    override = project / "docs" / "overrides" / "main.html"
+    override.write_text(override.read_text(encoding="utf-8") + "{# edited #}\n", encoding="utf-8")
+    assert mkdocs_build(site, project=project, dirty=True, DIGEST_SEARCH="pagefind").returncode == 0
+    again = pages(site)
+    assert all(again[path][0] != after[path][0] for path in after if path.startswith("articles/"))
