@@ -205,19 +205,19 @@ def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, li
     number (0 for the latest page) and links to its neighbours; ``root`` leads from the page back
     to the docs folder.
     """
-    archived = archived_parts(len(items), size)
-    latest = len(items) - archived * size
-    pages = [(0, items[:latest])] + [(k, items[latest + (archived - k) * size:latest + (archived - k + 1) * size])
-                                     for k in range(archived, 0, -1)]
+    count, archived = len(items), archived_parts(len(items), size)
+    pages = [(0, items[:count - archived * size])]
+    pages += [(k, items[count - k * size:count - (k - 1) * size]) for k in range(archived, 0, -1)]
     parts = []
     for number, chunk in pages:
         path = part_path(base, number)
         root = "../" * path.count("/")
-        newer = None if number == 0 else number + 1 if number < archived else 0
-        older = (number or archived + 1) - 1  # from the latest page, the newest archive part
-        pager = {"number": number, "root": root, "archived": archived,
-                 "newer": "" if newer is None else root + part_path(base, newer),
-                 "older": root + part_path(base, older) if older else "",
+        if number == 0:  # the latest page: older is the newest archive part, if any
+            newer, older = "", (root + part_path(base, archived) if archived else "")
+        else:
+            newer = root + part_path(base, number + 1 if number < archived else 0)
+            older = root + part_path(base, number - 1) if number > 1 else ""
+        pager = {"number": number, "root": root, "archived": archived, "newer": newer, "older": older,
                  "latest": root + part_path(base, 0), "oldest": root + part_path(base, 1)}
         parts.append((path, pager, chunk))
     return parts
