@@ -146,7 +146,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     if listing_size < 1:
         raise ValueError(f"listing_size must be at least 1, not {listing_size}")
     env = environment()
-    articles = sorted(digest.articles, key=newest_first)
+    articles = newest_first(digest.articles)
     by_id = {a.id: a for a in digest.articles}
     place_index = link.by_place(list(articles))
     slugs = place_slugs(place_index)
@@ -268,8 +268,16 @@ def listing_view(a: Article) -> dict:
             "summary": md("".join(an.summary))}
 
 
-def newest_first(a: Article):
-    return (-(int(a.analysis.date.value.replace("-", "")) if a.analysis.date.value else 0), a.draft.file, a.draft.lines[0])
+def newest_first(articles) -> list[Article]:
+    """Articles newest first: by date, the undated last; then the later page file first (a
+    page's file name orders it in the archive: 000_…, 001_…, or dated names); then in the
+    page's own order. New pages so come first, which keeps the archive parts of a listing
+    (numbered from the oldest) as they were when pages are added, dated or not.
+    """
+    ordered = sorted(articles, key=lambda a: a.draft.lines[0])
+    ordered.sort(key=lambda a: a.draft.file, reverse=True)  # sort is stable, reversed or not
+    ordered.sort(key=lambda a: a.analysis.date.value or "", reverse=True)
+    return ordered
 
 
 def theme_names(digest: Digest) -> dict[str, str]:
