@@ -1,11 +1,11 @@
 """MkDocs adapter: run the pipeline inside ``mkdocs build`` / ``mkdocs serve``.
 
 Thin on purpose (MkDocs 2 drops plugins): it calls ``pipeline.build`` and
-``render.render_site``, adds the results as generated files (nothing is
+``render.site_files``, adds the results as generated files (nothing is
 written into ``docs/``), builds the navigation from the theme file, and
 tells ``mkdocs serve`` to watch the seeds folder and the theme file. With
 ``--dirty`` (``mkdocs serve --dirty``, ``mkdocs build --dirty``) MkDocs
-renders only the generated pages whose text changed since the last build
+renders only the generated pages whose inputs changed since the last build
 into the same site folder (``BuiltPages``).
 """
 from __future__ import annotations
@@ -75,8 +75,9 @@ class GeneratedPage(File):
 
 class BuiltPages:
     """What the last successful build wrote into a site folder: each generated file's key (what
-    its text is made from: ``render.Deferred``), under a fingerprint of everything else its HTML is made from (mkdocs.yml, the theme file, the
-    theme overrides, the search backend, the MkDocs and Material versions).
+    its text is made from: ``render.Deferred``), under a fingerprint of everything else its HTML
+    is made from (mkdocs.yml, the theme overrides, the search backend, the MkDocs and Material
+    versions).
 
     MkDocs' own ``--dirty`` compares a Markdown file's time with its HTML's; generated pages have
     no file, so MkDocs renders every one of them, about 30 ms each (3.5 minutes at 1,000 newspaper
@@ -170,9 +171,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         site = site_files(digest, site_name=config.site_name, site_url=config.site_url or "", search=self.search,
                           listing_size=self.config.listing_size)
         self.built = BuiltPages(self.settings.cache_dir, config)
-        # Material's search index holds only the pages a build renders: a --dirty build may skip
-        # pages only when Pagefind indexes the built HTML instead.
-        last = self.built.load() if self.search == "pagefind" else {}
+        last = self.built.load()  # forgotten whatever the backend: this build rewrites the folder
+        if self.search != "pagefind":
+            # Material's search index holds only the pages a build renders: a --dirty build may
+            # skip pages only when Pagefind indexes the built HTML instead.
+            last = {}
         self.keys = {}
         for path, content in sorted(site, key=lambda item: item[0]):
             if files.get_file_from_path(path) is not None:

@@ -352,14 +352,14 @@ def unique_slugs(keys, spelling: Callable, name: Callable) -> dict:
     """A slug per key: its name spelled by ``spelling`` (pinyin, for a place); keys whose
     names are spelled alike (同音, or a name with no pinyin) also get a hash of the name,
     so no two share a page."""
-    by_pinyin: dict[str, list] = {}
+    by_spelling: dict[str, list] = {}
     for key in keys:
-        by_pinyin.setdefault(spelling(key), []).append(key)
+        by_spelling.setdefault(spelling(key), []).append(key)
     slugs = {}
-    for words, same in by_pinyin.items():
+    for spelled, same in by_spelling.items():
         for key in same:
-            slugs[key] = words if len(same) == 1 else \
-                f"{words}-{hashlib.sha1(name(key).encode()).hexdigest()[:6]}"
+            slugs[key] = spelled if len(same) == 1 else \
+                f"{spelled}-{hashlib.sha1(name(key).encode()).hexdigest()[:6]}"
     return slugs
 
 
