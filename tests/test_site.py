@@ -272,3 +272,97 @@ def test_a_dirty_build_renders_only_the_pages_that_changed_and_gives_a_clean_bui
     assert mkdocs_build(site, project=project, dirty=True, DIGEST_SEARCH="pagefind").returncode == 0
     again = pages(site)
     assert all(again[path][0] != after[path][0] for path in after if path.startswith("articles/"))
+
+
+def test_a_clean_build_takes_the_html_of_unchanged_pages_from_the_cache(tmp_path):
+    """A second `mkdocs build` (a day's pages added, `mkdocs serve` without --dirty, CI with the
+    cache folder restored) converts only the pages whose Markdown changed, into the HTML a build
+    without a cache gives."""
+    import shutil
+
+    from tests.project import make_project, mkdocs_build
+
+    def conversions(result):
+        found = re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted", result.stderr)
+        return int(found.group(1)), int(found.group(2))
+
+    def pages(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*.html")}
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
+    first = mkdocs_build(tmp_path / "first", project=project)
+    assert first.returncode == 0, first.stderr[-3000:]
+    taken, converted = conversions(first)
+    assert taken == 0 and converted > 100
+
+    page = sorted(seeds.glob("*.txt"))[1]
+    page.write_text(page.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
+    second = mkdocs_build(tmp_path / "second", project=project)
+    assert second.returncode == 0, second.stderr[-3000:]
+    taken, converted = conversions(second)
+    assert taken + converted == conversions(first)[1] and 0 < converted < taken / 4
+    assert len(list((tmp_path / "cache" / "html").iterdir())) == taken + converted  # the edited pages' old HTML is gone
+
+    uncached = make_project(seeds, tmp_path / "uncached", cache="")
+    reference = mkdocs_build(tmp_path / "reference", project=uncached)
+    assert reference.returncode == 0, reference.stderr[-3000:]
+    expected, got = pages(tmp_path / "reference"), pages(tmp_path / "second")
+    assert set(got) == set(expected)
+    assert [path for path in expected if got[path] != expected[path]] == []
+
+
+def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path, monkeypatch):
+    """A strict build must fail on a page's warning again: such a conversion is not kept. One
+    without warnings comes back with its table of contents, title and anchors."""
+    import logging
+    from types import SimpleNamespace
+
+    from mkdocs.structure.toc import get_toc
+
+    from generator import mkdocs_plugin
+
+    warn = {"on": True}
+
+    def render(page, config, files):
+        page.content, page.toc = "<h1 id=\"t\">标题</h1>", get_toc([{"level": 1, "id": "t", "name": "标题",
+                                                                     "html": "标题", "data-toc-label": "",
+                                                                     "children": []}])
+        page._title_from_render, page.present_anchor_ids, page.links_to_anchors = "标题", {"t"}, {}
+        if warn["on"]:
+            logging.getLogger("mkdocs.structure.pages").warning("a link leads nowhere")
+
+    monkeypatch.setattr(mkdocs_plugin.Page, "render", render)
+    pages = mkdocs_plugin.ConvertedPages(tmp_path, "fingerprint")
+    page_file = SimpleNamespace(src_uri="articles/a.md", key="k1")
+
+    def built():
+        page = SimpleNamespace(file=page_file)
+        pages.attach(page, files=None)
+        page.render(None, None)
+        return page
+
+    built()
+    assert (pages.taken, pages.converted) == (0, 1) and not (tmp_path / "html").exists()
+    warn["on"] = False
+    built()
+    again = built()
+    assert (pages.taken, pages.converted) == (1, 2)
+    assert again.content.startswith("<h1") and again._title_from_render == "标题" and again.present_anchor_ids == {"t"}
+    assert [item.title for item in again.toc] == ["标题"]
+    page_file.key = "k2"  # its Markdown changed
+    built()
+    assert pages.converted == 3
+
+
+def test_the_markdown_fingerprint_follows_the_extensions_and_the_hand_written_pages():
+    from generator.mkdocs_plugin import markdown_fingerprint
+
+    config = {"markdown_extensions": ["toc", "tables"], "mdx_configs": {"toc": {"permalink": True}},
+              "use_directory_urls": True}
+    same = markdown_fingerprint(config, ["about.md"])
+    assert markdown_fingerprint(dict(config), ["about.md"]) == same
+    assert markdown_fingerprint({**config, "mdx_configs": {"toc": {"permalink": False}}}, ["about.md"]) != same
+    assert markdown_fingerprint({**config, "use_directory_urls": False}, ["about.md"]) != same
+    assert markdown_fingerprint(config, []) != same
