@@ -15,7 +15,9 @@ in separate processes and in the same run:
             any rebuild in a new process pays after an edit)
   a day     digest generate again after a day's 20 new pages were added (warm cache)
   mkdocs    mkdocs build of the site (empty cache), then mkdocs build --dirty after
-            one more page changed (what `mkdocs serve --dirty` does after an edit)
+            one more page changed (what `mkdocs serve --dirty` does after an edit), then
+            a day's 20 pages added and a clean mkdocs build with the cache kept (what CI
+            runs to publish the next day, the cache folder restored)
 
 and reports seconds, MB/s, articles/s, peak memory (max RSS of the process and
 the workers it waited for), the search index's bytes, and the ratios to the
@@ -143,6 +145,17 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
         row["largest_pages"] = largest_pages(site)
         row.update(first_result(site))
+
+        # the next day's publication: its 20 pages added, a clean build (as CI builds) with the cache folder kept
+        day = [corpus / path.name for path in make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]]
+        for path in day:
+            path.write_bytes((work / f"next-{n_pages}" / path.name).read_bytes())
+        row["mkdocs_day_s"], _, _, err = timed([python, "-m", "mkdocs", "build", "-d", str(work / f"site-day-{n_pages}")],
+                                               cwd=project, env=env)
+        converted = re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted", err)
+        row["mkdocs_day_converted"] = int(converted.group(2)) if converted else None
+        for path in day:
+            path.unlink()
     return row
 
 
@@ -211,12 +224,13 @@ def stage_timings(stderr: str) -> dict[str, float]:
 
 def report(rows: list[dict]) -> str:
     lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
-             "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | start, imports and the changed page alone s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs build --dirty after one page changed s (pages rendered) | mkdocs peak MB | search index (KB/article) | "
+             "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | start, imports and the changed page alone s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs build --dirty after one page changed s (pages rendered) | mkdocs build after a day added, cache kept s (pages converted) | mkdocs peak MB | search index (KB/article) | "
              "downloaded before the first result (phone) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
+        mk_day = (f"{r['mkdocs_day_s']:.1f} ({r['mkdocs_day_converted']})" if "mkdocs_day_s" in r else "—")
         dirty = (f"{r['mkdocs_dirty_s']:.1f} ({r['mkdocs_dirty_rendered']})" if "mkdocs_dirty_s" in r else "—")
         index = (f"{r['search_index_bytes'] / 1e6:.1f} MB ({r['search_index_bytes'] / 1e3 / r['articles']:.1f})"
                  if "search_index_bytes" in r else "—")
@@ -234,7 +248,7 @@ def report(rows: list[dict]) -> str:
             f"| {r['imports_s']:.2f} ({100 * r['imports_s'] / r['full_s']:.1f} %) "
             f"| {alone} "
             f"| {r['day_s']:.1f} ({100 * r['day_s'] / r['full_s']:.0f} %) "
-            f"| {mk} | {dirty} | {mk_peak} | {index} | {first} |")
+            f"| {mk} | {dirty} | {mk_day} | {mk_peak} | {index} | {first} |")
     return "\n".join(lines)
 
 

@@ -149,8 +149,8 @@ class ConvertedPages:
     options, the packages' versions, ``use_directory_urls`` and the hand-written pages links
     may lead to (``markdown_fingerprint``). So a build after a day's pages were added, a
     ``mkdocs serve`` rebuild without ``--dirty`` or a CI build with the cache folder restored
-    converts only the pages whose Markdown changed; the theme still lays out every page, so
-    its navigation is always the site's. A conversion that logged a warning is not kept: a
+    converts only the pages whose Markdown changed (and renders only their Markdown: it is kept
+    with the HTML); the theme still lays out every page, so its navigation is always the site's. A conversion that logged a warning is not kept: a
     strict build fails on it again. Entries no generated page of the last build has are removed.
     """
 
@@ -182,6 +182,7 @@ class ConvertedPages:
                 kept = None  # a page it links into is gone: convert it again, so MkDocs checks the links
         # an attribute of the instance: MkDocs calls page.render(config, files) and finds it first
         if kept is not None:
+            page.file._content = kept["markdown"]  # the same text: its Markdown need not be rendered either
             page.render = functools.partial(self.restore, page, kept, links)
         else:
             page.render = functools.partial(self.convert, page, entry)
@@ -208,7 +209,8 @@ class ConvertedPages:
         if counter.warnings:
             return
         links = page.links_to_anchors
-        kept = {"content": page.content, "toc": page.toc, "title": page._title_from_render,
+        kept = {"markdown": page.file.content_string, "content": page.content, "toc": page.toc,
+                "title": page._title_from_render,
                 "anchors": sorted(page.present_anchor_ids or ()),
                 "links": None if links is None else {f.src_uri: dict(a) for f, a in links.items()}}
         self.write(entry, kept)

@@ -335,7 +335,7 @@ def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path
 
     monkeypatch.setattr(mkdocs_plugin.Page, "render", render)
     pages = mkdocs_plugin.ConvertedPages(tmp_path, "fingerprint")
-    page_file = SimpleNamespace(src_uri="articles/a.md", key="k1")
+    page_file = SimpleNamespace(src_uri="articles/a.md", key="k1", content_string="# 标题\n")
 
     def built():
         page = SimpleNamespace(file=page_file)
@@ -351,6 +351,7 @@ def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path
     assert (pages.taken, pages.converted) == (1, 2)
     assert again.content.startswith("<h1") and again._title_from_render == "标题" and again.present_anchor_ids == {"t"}
     assert [item.title for item in again.toc] == ["标题"]
+    assert again.file._content == "# 标题\n"  # its Markdown comes back too: no need to render it
     page_file.key = "k2"  # its Markdown changed
     built()
     assert pages.converted == 3
