@@ -8,6 +8,7 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
+TEST_SEEDS = ROOT / "tests" / "seeds"  # the five annotated pages (conftest.SEEDS)
 
 
 def make_project(seeds: Path, where: Path, *, cache: str | None = None) -> Path:
@@ -26,9 +27,17 @@ def make_project(seeds: Path, where: Path, *, cache: str | None = None) -> Path:
     return project
 
 
-def mkdocs_build(out: Path, *, project: Path = ROOT, dirty: bool = False, **env: str) -> subprocess.CompletedProcess:
+def mkdocs_build(out: Path, *, project: Path | None = None, dirty: bool = False, **env: str
+                 ) -> subprocess.CompletedProcess:
     """`mkdocs build --strict` of ``project`` into ``out``, with extra environment variables;
-    ``dirty``: `mkdocs build --dirty` (not strict: MkDocs warns that a dirty build is one)."""
+    ``dirty``: `mkdocs build --dirty` (not strict: MkDocs warns that a dirty build is one).
+
+    Without a ``project``: this project built from the annotated seed pages (``TEST_SEEDS``), with
+    its own cache, beside ``out``.
+    """
+    if project is None:
+        where = out.parent / f"{out.name}-project"
+        project = make_project(TEST_SEEDS, where, cache=str(where / "cache"))
     environment = dict(os.environ, NO_MKDOCS_2_WARNING="1", **env)
     mode = ["--dirty"] if dirty else ["--strict"]
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", *mode, "-d", str(out)], cwd=project,

@@ -46,3 +46,14 @@ def test_golden_export(seed_files):
         GOLDEN.parent.mkdir(exist_ok=True)
         GOLDEN.write_text(current, encoding="utf-8")
     assert current == GOLDEN.read_text(encoding="utf-8"), "export changed: review, then UPDATE_GOLDEN=1 pytest"
+
+
+def test_the_tests_read_a_frozen_copy_of_the_annotated_pages_not_the_archive():
+    """Editors add the archive's pages to seeds/: the goldens and bars stay about the annotated five."""
+    from tests.conftest import ROOT
+
+    assert SEEDS.resolve() != (ROOT / "seeds").resolve()
+    gold = SHARED / "gold" / "seeds.json"
+    if gold.exists():
+        annotated = {a["seed"] for a in json.loads(gold.read_text(encoding="utf-8"))["articles"]}
+        assert {p.name for p in SEEDS.glob("*.txt")} == annotated
