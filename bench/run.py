@@ -121,12 +121,13 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     row["changed_page_alone_s"] = timed([python, "-c", CHANGED_PAGE, str(changed), str(cache)], env=env)[0]
 
     # a day's pages: the next 20 of the same synthetic paper (make_corpus is sequential)
-    for path in make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]:
+    day = make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]
+    for path in day:
         (corpus / path.name).write_bytes(path.read_bytes())
     row["day_s"], row["day_peak_MB"], _, err = timed(generate, env=env)
     row["day_stages"] = stage_timings(err)
-    for path in sorted(corpus.glob("*.txt"))[n_pages:]:
-        path.unlink()  # mkdocs below builds the N-page corpus (with the one changed page)
+    for path in day:
+        (corpus / path.name).unlink()  # mkdocs below builds the N-page corpus (with the one changed page)
 
     if mkdocs:
         project = make_project(corpus, work / f"mk-{n_pages}", cache=str(work / f"mk-cache-{n_pages}"))
@@ -146,16 +147,15 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         row["largest_pages"] = largest_pages(site)
         row.update(first_result(site))
 
-        # the next day's publication: its 20 pages added, a clean build (as CI builds) with the cache folder kept
-        day = [corpus / path.name for path in make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]]
+        # the next day's publication: the same 20 pages added, a clean build (as CI builds) with the cache kept
         for path in day:
-            path.write_bytes((work / f"next-{n_pages}" / path.name).read_bytes())
+            (corpus / path.name).write_bytes(path.read_bytes())
         row["mkdocs_day_s"], _, _, err = timed([python, "-m", "mkdocs", "build", "-d", str(work / f"site-day-{n_pages}")],
                                                cwd=project, env=env)
         converted = re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted", err)
         row["mkdocs_day_converted"] = int(converted.group(2)) if converted else None
         for path in day:
-            path.unlink()
+            (corpus / path.name).unlink()
     return row
 
 

@@ -30,6 +30,7 @@ from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
+from mkdocs.utils import CountHandler
 
 from .config import DEFAULT_THEMES, ConfigError, Settings, load_themes
 from .pipeline import BuildError, build, gc_paused
@@ -150,8 +151,9 @@ class ConvertedPages:
     may lead to (``markdown_fingerprint``). So a build after a day's pages were added, a
     ``mkdocs serve`` rebuild without ``--dirty`` or a CI build with the cache folder restored
     converts only the pages whose Markdown changed (and renders only their Markdown: it is kept
-    with the HTML); the theme still lays out every page, so its navigation is always the site's. A conversion that logged a warning is not kept: a
-    strict build fails on it again. Entries no generated page of the last build has are removed.
+    with the HTML); the theme still lays out every page, so its navigation is always the site's.
+    A conversion that logged a warning is not kept: a strict build fails on it again. Entries
+    no generated page of the last build has are removed.
     """
 
     FOLDER = "html"
@@ -166,7 +168,7 @@ class ConvertedPages:
         return hashlib.sha256(f"{self.fingerprint}\0{path}\0{key}".encode("utf-8")).hexdigest()[:40]
 
     def expect(self, page_file: "GeneratedPage") -> None:
-        if self.folder is not None and page_file.key:
+        if self.folder is not None:
             self.expected.add(self.entry(page_file.src_uri, page_file.key))
 
     def attach(self, page: Page, files: Files) -> None:
@@ -196,7 +198,7 @@ class ConvertedPages:
         self.taken += 1
 
     def convert(self, page: Page, entry: str, config, files) -> None:
-        counter = WarningCounter()
+        counter = CountHandler(level=logging.WARNING)  # what `mkdocs build --strict` counts
         loggers = [logging.getLogger("mkdocs"), logging.getLogger("MARKDOWN")]
         for logger in loggers:
             logger.addHandler(counter)
@@ -206,7 +208,7 @@ class ConvertedPages:
             for logger in loggers:
                 logger.removeHandler(counter)
         self.converted += 1
-        if counter.warnings:
+        if counter.counts:
             return
         links = page.links_to_anchors
         kept = {"markdown": page.file.content_string, "content": page.content, "toc": page.toc,
@@ -243,15 +245,6 @@ class ConvertedPages:
                     os.unlink(item.path)
         except OSError:
             pass
-
-
-class WarningCounter(logging.Handler):
-    def __init__(self):
-        super().__init__(logging.WARNING)
-        self.warnings = 0
-
-    def emit(self, record) -> None:
-        self.warnings += 1
 
 
 def markdown_fingerprint(config, documents: list[str]) -> str:

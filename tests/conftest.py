@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from tests.project import mkdocs_build
+from tests.project import TEST_SEEDS, mkdocs_build
 
 from generator.config import Settings
 from generator.ingest import parse_page
@@ -15,10 +15,7 @@ from generator.pipeline import build
 from generator.render import EXPORT_PATH, render_site
 
 ROOT = Path(__file__).resolve().parents[1]
-# The five annotated pages, frozen: the goldens, the scorer's bars and the search queries are about
-# them. Not the project's seeds/, which editors fill with the archive: adding a day's pages there must
-# neither fail the tests nor make the publishing workflow build the archive once per test.
-SEEDS = ROOT / "tests" / "seeds"
+SEEDS = TEST_SEEDS
 SHARED = ROOT.parent / "shared"
 
 
