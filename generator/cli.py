@@ -2,7 +2,9 @@
 
 Library errors become one-line messages and a non-zero exit; nothing is
 written unless the whole build succeeded, and then only the files that
-changed.
+changed. When a build server runs for the cache folder (``digest server``),
+``generate`` and ``check`` run there (``server``); so that asking it costs
+little, this module imports the pipeline only when it builds itself.
 """
 from __future__ import annotations
 
@@ -17,28 +19,52 @@ import sys
 import tempfile
 from collections import Counter, defaultdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from .config import DEFAULT_THEMES, ConfigError, Settings
-from .pipeline import BuildError, StateFile, Stopwatch, build, gc_paused
-from .render import EXPORT_PATH, LISTING_SIZE, Deferred, site_files
+from . import server
+from .config import DEFAULT_THEMES, LISTING_SIZE, ConfigError, Settings
+
+if TYPE_CHECKING:
+    from .pipeline import Stopwatch
 
 PROGRESS_MIN_PAGES = 20
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = make_parser()
+    argv = sys.argv[1:] if argv is None else list(argv)
     args = parser.parse_args(argv)
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
     try:
-        return args.run(args)
-    except (BuildError, ConfigError) as err:
-        print(f"digest: error: {err}", file=sys.stderr)
-        return 1
+        if getattr(args, "use_server", False) and not args.no_cache:
+            answer = server.ask(cache_of(args), argv)
+            if answer and "code" in answer:
+                sys.stdout.write(answer["stdout"])
+                sys.stderr.write(answer["stderr"])
+                return answer["code"]
+            if answer:
+                print(f"digest: {answer['refused']}; building here", file=sys.stderr)
+        return run_here(args)
     except KeyboardInterrupt:
         print("digest: interrupted; nothing written", file=sys.stderr)
         return 130
+
+
+def run_here(args) -> int:
+    """Run the command in this process (the command's own, or the build server's)."""
+    from .pipeline import BuildError
+
+    try:
+        return args.run(args)
+    except (BuildError, ConfigError, server.ServerError) as err:
+        print(f"digest: error: {err}", file=sys.stderr)
+        return 1
+
+
+def cache_of(args) -> Path:
+    return Path(args.cache).resolve()
 
 
 def make_parser() -> argparse.ArgumentParser:
@@ -68,7 +94,23 @@ def make_parser() -> argparse.ArgumentParser:
                     "why, and anything an editor should look at. Writes nothing.")
     add_common(check)
     check.set_defaults(run=run_check)
+
+    serve = commands.add_parser(
+        "server", help="keep a build server running, so that each generate after an edit takes a moment",
+        description="Keep the generator and the last build in memory and answer `digest generate` and "
+                    "`digest check` commands that use the same cache folder: a build after an edit then reads "
+                    "and works only what changed, and the output is the same as a build in a new process. "
+                    "Runs until Ctrl-C; stops by itself when the generator's files change.")
+    serve.add_argument("--cache", type=Path, default=Path(".digest-cache"),
+                       help="the cache folder whose builds it answers (default: .digest-cache)")
+    serve.add_argument("--idle-timeout", type=float, default=None, metavar="SECONDS",
+                       help="stop after this many seconds without a build (default: never)")
+    serve.set_defaults(run=run_server)
     return parser
+
+
+def run_server(args) -> int:
+    return server.serve(args.cache, idle_timeout=args.idle_timeout, say=lambda text: print(text, flush=True))
 
 
 def positive(text: str) -> int:
@@ -90,6 +132,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
     parser.add_argument("--jobs", type=int, default=None,
                         help="processes for pages not in the cache (default: one per core)")
+    parser.add_argument("--no-server", dest="use_server", action="store_false",
+                        help="build in this process even if a build server (digest server) runs for the cache")
 
 
 def settings_from(args) -> Settings:
@@ -111,6 +155,8 @@ def progress_printer(total_hint: int):
 
 
 def run_generate(args) -> int:
+    from .pipeline import Stopwatch, build, gc_paused
+
     settings = settings_from(args)
     total = len(list(settings.seeds.glob("*.txt"))) if settings.seeds.is_dir() else 0
     stopwatch = Stopwatch()
@@ -123,6 +169,9 @@ def run_generate(args) -> int:
 
 def publish(args, digest, report, stopwatch: Stopwatch) -> int:
     """Report the warnings, render the site and write what changed."""
+    from .pipeline import StateFile
+    from .render import EXPORT_PATH, site_files
+
     for warning in report.warnings:
         print(f"digest: warning: {warning}", file=sys.stderr)
     if args.strict and report.warnings:
@@ -160,6 +209,8 @@ def write_site(out: Path, files) -> tuple[int, int]:
     memory at a time. A ``Deferred`` file whose key is the one recorded for
     the untouched file on disk is not rendered at all.
     """
+    from .render import Deferred
+
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
     try:
@@ -262,6 +313,8 @@ def remove_others(out: Path, keep: set[str]) -> None:
 
 
 def run_check(args) -> int:
+    from .pipeline import build
+
     digest, report = build(settings_from(args))
     articles_of, dropped_of = defaultdict(list), defaultdict(list)
     for a in digest.articles:

@@ -24,16 +24,13 @@ import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import link
+from .config import LISTING_SIZE
 from .model import Article, Digest
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
 FEED_PATH = "feed.xml"
 HOME_PAGES_MAX = 30  # page files listed on the home page
-# Articles per part of a long listing (a theme, a place, a tag, the timeline): a reader on a
-# phone loads one part, not a list that grows with the archive (the places page held every
-# article under each of its places: 11.7 MB of HTML at 5,000 pages).
-LISTING_SIZE = 100
 TOP_TAGS = 100  # the most used tags, listed on the tags page above the index by initial
 INLINE_SPECIAL = re.compile(r"([\\`*_{}\[\]()#|~!])")
 LINE_START_NUMBER = re.compile(r"^(\s*\d+)([.)])")
@@ -62,6 +59,7 @@ def yaml_string(text: str) -> str:
     return encode_basestring(html.escape(text, quote=False))
 
 
+@functools.lru_cache(maxsize=1)  # a process that builds again (the build server) compiles the templates once
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
