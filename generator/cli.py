@@ -39,7 +39,11 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     try:
         if getattr(args, "use_server", False) and not args.no_cache:
-            answer = server.ask(cache_of(args), argv)
+            try:
+                answer = server.ask(cache_of(args), argv)
+            except KeyboardInterrupt:
+                print("digest: interrupted; the build server finishes the build", file=sys.stderr)
+                return 130
             if answer and "code" in answer:
                 sys.stdout.write(answer["stdout"])
                 sys.stderr.write(answer["stderr"])

@@ -45,7 +45,7 @@ class ServerError(Exception):
 
 
 def available() -> bool:
-    return hasattr(socket, "AF_UNIX")
+    return hasattr(socket, "AF_UNIX") and hasattr(os, "getuid")
 
 
 def socket_path(cache: Path) -> Path:
@@ -57,10 +57,11 @@ def socket_path(cache: Path) -> Path:
     return folder / f"{name}.sock"
 
 
-def private_folder(folder: Path) -> bool:
-    """Make ``folder`` if needed; whether it is this user's alone (else no socket is used in it)."""
-    with contextlib.suppress(FileExistsError):
-        folder.mkdir(mode=0o700, parents=True)
+def private_folder(folder: Path, *, make: bool = False) -> bool:
+    """Whether ``folder`` is this user's alone (else no socket in it is used); ``make``: make it if missing."""
+    if make:
+        with contextlib.suppress(FileExistsError):
+            folder.mkdir(mode=0o700, parents=True)
     try:
         stat = folder.stat()
     except OSError:
@@ -118,8 +119,8 @@ def ask(cache: Path, argv: list[str]) -> dict | None:
     if not available():
         return None
     path = socket_path(cache)
-    if not path.exists():
-        return None
+    if not path.exists() or not private_folder(path.parent):
+        return None  # no server, or a socket someone else could have put there
     with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as connection:
         try:
             connection.connect(str(path))
@@ -153,7 +154,7 @@ def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
         raise ServerError("this system has no Unix sockets; build without the server")
     cache = Path(cache).resolve()
     path = socket_path(cache)
-    if not private_folder(path.parent):
+    if not private_folder(path.parent, make=True):
         raise ServerError(f"{path.parent} is not a folder only you can use; not serving")
     if listening(path):
         raise ServerError(f"a build server for {cache} is already running")

@@ -155,3 +155,23 @@ def test_the_keeper_reads_a_cache_file_once_and_writes_after_the_build(tmp_path,
     assert pagework.read_cached(target) == {"made": 3} and len(loads) == 2
     target.unlink()
     assert pagework.read_cached(target) is None
+
+
+def test_a_socket_in_a_folder_others_can_enter_is_not_used(tmp_path, capsys, monkeypatch):
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path / "run"))  # the server inherits it
+    cache = tmp_path / "cache"
+    process = start_server(cache)
+    folder = server.socket_path(cache).parent
+    assert folder.parent == tmp_path / "run" and folder.stat().st_mode & 0o777 == 0o700
+    try:
+        folder.chmod(0o755)  # as if someone else had made it: whoever listens there may not be our server
+        code, out, _ = generate(capsys, SEEDS, tmp_path / "out", cache)
+        assert code == 0 and "articles" in out
+    finally:
+        folder.chmod(0o700)
+        log = stop(process)
+    assert "digest generate" not in log
+    folder.chmod(0o755)
+    refused = subprocess.run([sys.executable, "-m", "generator.cli", "server", "--cache", str(cache)],
+                             cwd=ROOT, capture_output=True, text=True, timeout=60)
+    assert refused.returncode == 1 and "not a folder only you can use" in refused.stderr
