@@ -182,7 +182,9 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
         print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
         return 1
     record_file = StateFile(None if args.no_cache else args.cache, "export")
-    records = (record_file.load(dict) or {}) if record_file.path else None  # the last export's, by article id
+    # the last export's records, by article id; a copy, as site_files brings it up to date in place and
+    # a build server keeps what it read from the cache (pagework.Keeper) for the next build
+    records = dict(record_file.load(dict) or {}) if record_file.path else None
     files, written = write_site(args.out, site_files(digest, records=records,
                                                               listing_size=args.listing_size))
     record_file.store(records)
