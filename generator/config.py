@@ -1,12 +1,14 @@
 """Settings and the theme configuration, validated once."""
 from __future__ import annotations
 
+import functools
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import yaml
-
-from .model import Theme
+if TYPE_CHECKING:
+    from .model import Theme
 
 DATA = Path(__file__).parent / "data"
 DEFAULT_THEMES = DATA / "themes.yml"
@@ -56,7 +58,25 @@ class ThemeConfig:
 
 
 def load_themes(path: Path) -> ThemeConfig:
-    """Read and validate a theme file; raise ConfigError listing every problem."""
+    """Read and validate a theme file; raise ConfigError listing every problem.
+
+    Read once per version of the file in a process that builds again (``digest server``,
+    ``mkdocs serve``): YAML's pure-Python parser takes a tenth of a second.
+    """
+    try:
+        stat = os.stat(path)
+    except OSError:
+        stat = None
+    return _load_themes(Path(path), stat and (stat.st_mtime_ns, stat.st_size, stat.st_ino))
+
+
+@functools.lru_cache(maxsize=4)
+def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
+    # imported here: a command that hands its build to the build server needs neither
+    import yaml
+
+    from .model import Theme
+
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
@@ -103,6 +123,8 @@ def _theme_rule(key: str, spec, errors: list[str]) -> ThemeRule | None:
     except (TypeError, ValueError):
         errors.append(f"theme {key}: threshold must be a number")
         threshold = 0.0
+    from .model import Theme
+
     theme = Theme(key, str(spec.get("name", key)), " ".join(str(spec.get("description", "")).split()))
     return ThemeRule(theme, threshold, terms, context, tuple(map(str, needs)))
 

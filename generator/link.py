@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 
-from .model import Article, Draft
+from .model import Article, Draft, derived
 
 SLUG_SYLLABLES = 8
 TAG_PAGE_MIN = 2  # a tag shared by this many articles gets a page, and its chips link there
@@ -84,15 +84,23 @@ def by_place(articles: list[Article]) -> dict[tuple[str, ...], list[Article]]:
     """Articles under every level of each of their places (city, county, town)."""
     index: dict[tuple[str, ...], list[Article]] = defaultdict(list)
     for a in articles:
-        paths = {p.path[:depth] for p in a.analysis.places for depth in range(1, len(p.path) + 1)}
-        for path in sorted(paths):
+        for path in derived(a, place_paths):
             index[path].append(a)
     return dict(sorted(index.items()))
 
 
-def tags_of(a: Article) -> list[str]:
+def place_paths(a: Article) -> list[tuple[str, ...]]:
+    """Every level of each of an article's places (city, county, town), sorted."""
+    return sorted({p.path[:depth] for p in a.analysis.places for depth in range(1, len(p.path) + 1)})
+
+
+def tags_of(a: Article) -> tuple[str, ...]:
     """An article's tags (Material's chips, the tag pages): its keywords, then its places' names."""
-    return list(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
+    return derived(a, own_tags)
+
+
+def own_tags(a: Article) -> tuple[str, ...]:
+    return tuple(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
 
 
 def by_tag(articles: list[Article]) -> dict[str, list[Article]]:

@@ -8,6 +8,9 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass, field
+from typing import Callable, NamedTuple, TypeVar
+
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -155,8 +158,7 @@ class ThemeScore:
     sentences: tuple[str, ...] = ()  # sentences that carried the evidence
 
 
-@dataclass(frozen=True)
-class Related:
+class Related(NamedTuple):  # a tuple: compared and made in C (a build compares every article's list)
     id: str
     score: float
     reason: str
@@ -183,6 +185,25 @@ class Article:
     @functools.cached_property  # read for every article on every theme page: worked out once
     def theme_keys(self) -> tuple[str, ...]:
         return tuple(t.key for t in self.themes) or ("other",)
+
+
+def derived(article: Article, make: Callable[..., T], *helpers) -> T:
+    """``make(article, *helpers)``, worked out once per Article object and kept with it (by ``make``).
+
+    For what the later stages read of an article alone (its tags, its line in a
+    listing, its record in the export). A process that builds again (the build
+    server, ``mkdocs serve``) gets the same Article object back for an article
+    nothing changed (``pipeline.build``), and with it all that was derived from it.
+    The value must depend on the article alone: ``helpers`` may help make it (a
+    record of the last build to take it from), not change it. Kept in the
+    instance's ``__dict__``, as ``functools.cached_property`` keeps its values, so
+    it takes no part in equality.
+    """
+    try:
+        return article.__dict__["_derived"][make]
+    except KeyError:
+        value = article.__dict__.setdefault("_derived", {})[make] = make(article, *helpers)
+        return value
 
 
 @dataclass(frozen=True)

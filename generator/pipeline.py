@@ -124,6 +124,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     earlier, summaries = last.made if last else {}, {}
     keywords = keywords_reusing(weights, titles, origins, last)
     theme_keys = {t.key for t in theme_config.themes}
+    last_built = dict(LAST_BUILT)
     articles, rows = [], []
     for row, ((article_id, draft, page), view, counted, known, origin) in enumerate(
             zip(items, views, terms, facts, origins)):
@@ -134,14 +135,18 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
         else:
             view = view or normalize.fold_draft(draft)
             summary = normalize.Unfolder(draft, view).sentences(analyze.summarize(view, keywords=keywords[row]))
-        analysis = analyze.analyze(counted, keywords=keywords[row], summary=summary, facts=known)
         if origin:
-            summaries[origin] = (analysis.keywords, analysis.summary)
+            summaries[origin] = (keywords[row], summary)
         correction = editor.get(article_id)
-        article = Article(article_id, slugs[article_id], draft, analysis, known.themes, meta=page.meta,
-                          made_from=origin[0] if origin and not correction else None)
-        article, issues = corrections.apply_fields(article, correction, theme_keys=theme_keys, gazetteer=gazetteer)
-        problems += issues
+        article = last_built.get(article_id)
+        if not (article and origin and not correction and article.made_from == origin[0]
+                and article.analysis.keywords == keywords[row] and article.analysis.summary == summary):
+            analysis = analyze.analyze(counted, keywords=keywords[row], summary=summary, facts=known)
+            article = Article(article_id, slugs[article_id], draft, analysis, known.themes, meta=page.meta,
+                              made_from=origin[0] if origin and not correction else None)
+            article, issues = corrections.apply_fields(article, correction, theme_keys=theme_keys,
+                                                       gazetteer=gazetteer)
+            problems += issues
         if correction and correction.hide:
             dropped.append(corrections.hidden_as_dropped(article))
             continue
@@ -153,7 +158,9 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     related, state = links.link_incrementally(articles, (weights.matrix[rows], weights.words), weights.idf,
                                               link_state.load(links.LinkState))
     link_state.store(state)
-    articles = [replace(a, related=related[a.id]) for a in articles]
+    articles = [a if a.related == related[a.id] else replace(a, related=related[a.id]) for a in articles]
+    LAST_BUILT.clear()
+    LAST_BUILT.update((a.id, a) for a in articles)
     stopwatch.lap("related")
     check_unique_urls(articles)
     cache.commit()
@@ -166,6 +173,13 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report
+
+
+# The last build's articles, by id. A process that builds again (the build server, ``mkdocs serve``)
+# takes back the Article object of an article that is exactly as it was, made from the same page
+# work with the same keywords, summary and related articles: with it comes all that later stages
+# derived from it (``model.derived``), so they work only on what an edit changed.
+LAST_BUILT: dict[str, Article] = {}
 
 
 @dataclass(frozen=True)

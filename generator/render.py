@@ -16,8 +16,9 @@ from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False) for
 import re
 from collections import Counter
 from dataclasses import dataclass
+from itertools import islice
 from pathlib import Path
-from typing import Callable
+from typing import Callable, NamedTuple
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -25,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import link
 from .config import LISTING_SIZE
-from .model import Article, Digest
+from .model import Article, Digest, derived
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
@@ -146,49 +147,107 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     env = environment()
     articles = newest_first(digest.articles)
     by_id = {a.id: a for a in digest.articles}
-    place_index = link.by_place(list(articles))
+    place_index = link.by_place(articles)
     slugs = place_slugs(place_index)
     tag_index = link.by_tag(articles)
     tag_pages = tag_slugs(tag_index)
-    headlines: dict[str, tuple[str, str]] = {}  # id → (slug, headline as shown): once per article, not per link
     for a in digest.articles:
-        related = [related_view(r, by_id, headlines) for r in a.related]
-        # where its place links and tag chips lead
-        links = ([slugs[p.path] for p in a.analysis.places], [tag_pages.get(t) for t in link.tags_of(a)])
-        key = article_key(a)
-        if key:  # made from unchanged page work: the few values that vary say whether the page changed
-            key = fingerprint(key, related, links, search)  # the related list as shown: no scores
-            render = functools.partial(render_article, env, a, digest, related, slugs, tag_pages, search)
-        else:
-            inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
-            key, render = fingerprint(inputs), functools.partial(render_template, env, "article.md.j2", inputs)
-        yield f"articles/{a.slug}.md", Deferred(key, render)
+        yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
         overview = theme_overview(members, theme.key)
         for path, pager, part in listing_parts(f"themes/{theme.key}", members, listing_size):
-            yield path, page(env, "theme.md.j2", theme=theme, overview=overview if pager["number"] == 0 else None,
-                             articles=[listing_view(a) for a in part], pager=pager, search=search)
+            yield path, listing_page(env, "theme.md.j2", [listed(a, listing_view) for a in part], theme=theme,
+                                     overview=overview if pager["number"] == 0 else None, pager=pager,
+                                     search=search)
     yield "places.md", page(env, "places.md.j2", places=places_view(place_index, slugs))
-    dated = {a.id: dated_view(a) for a in articles}  # as the place and tag pages list it
     children: dict[tuple[str, ...], list[tuple[str, ...]]] = {}
     for path in place_index:  # sorted: each place's children in order
         children.setdefault(path[:-1], []).append(path)
     for path, articles_there in place_index.items():
         place = place_view(path, place_index, children.get(path, []), slugs)
         for file, pager, part in listing_parts(f"places/{slugs[path]}", articles_there, listing_size):
-            yield file, page(env, "place.md.j2", place=place, pager=pager, articles=[dated[a.id] for a in part])
+            yield file, listing_page(env, "place.md.j2", [listed(a, dated_view) for a in part], place=place,
+                                     pager=pager)
     months = timeline_months(articles, listing_size)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
-        yield path, page(env, "timeline.md.j2", pager=pager, months=months if pager["number"] == 0 else [],
-                         **timeline_view(part))
-    yield from tag_files(env, tag_index, tag_pages, dated, listing_size)
+        yield path, listing_page(env, "timeline.md.j2", [listed(a, timeline_item) for a in part], pager=pager,
+                                 months=months if pager["number"] == 0 else [], view=timeline_view)
+    yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
-    entries = feed_entries(articles)
-    yield FEED_PATH, Deferred(fingerprint(FEED_PATH, entries, site_name, site_url),
-                              functools.partial(render_feed_entries, entries, site_name=site_name, site_url=site_url))
+    entries = [listed(a, feed_entry) for a in articles]
+    yield FEED_PATH, Deferred(fingerprint(FEED_PATH, [e.token for e in entries], site_name, site_url),
+                              functools.partial(render_feed_entries, [e.view for e in entries],
+                                                site_name=site_name, site_url=site_url))
     yield EXPORT_PATH, export_pieces(digest, records)
+
+
+class Listed(NamedTuple):
+    """What a listing (a theme, place or tag page, the timeline, the feed) shows of one article,
+    and its fingerprint: a listing page's key is made from its articles' fingerprints, not
+    from all they show (``listing_page``)."""
+
+    token: str
+    view: dict | tuple
+
+
+def listed(a: Article, view_of: Callable[[Article], dict | tuple]) -> Listed:
+    """``view_of(a)`` and its fingerprint, worked out once per Article object (``model.derived``)."""
+    return derived(a, listing_entry(view_of))
+
+
+@functools.cache
+def listing_entry(view_of: Callable[[Article], dict | tuple]) -> Callable[[Article], Listed]:
+    def entry(a: Article) -> Listed:
+        view = view_of(a)
+        return Listed(fingerprint(view), view)
+    return entry
+
+
+def listing_page(env: Environment, template: str, entries: list[Listed], *, view: Callable | None = None,
+                 **fixed) -> Deferred:
+    """A page listing articles (``entries``, as ``listed`` gives them) under the ``fixed`` view,
+    rendered only when either changed. The template gets the entries' views as ``articles``, or
+    ``view(those views)``'s values (the timeline groups its part by date)."""
+    key = fingerprint(template, fixed, [e.token for e in entries])
+    return Deferred(key, functools.partial(render_listing, env, template, fixed, entries, view))
+
+
+def render_listing(env: Environment, template: str, fixed: dict, entries: list[Listed], view: Callable | None):
+    shown = [e.view for e in entries]
+    return render_template(env, template, {**fixed, **(view(shown) if view else {"articles": shown})})
+
+
+def article_file(env: Environment, a: Article, digest: Digest, by_id: dict[str, Article], slugs: dict,
+                 tag_pages: dict, search: str) -> Deferred:
+    """An article's page, rendered only on demand (``Deferred``)."""
+    # what the page shows of other things: its related articles' addresses and headlines, and
+    # where its place links and tag chips lead
+    shown = tuple(derived(by_id[r.id], headline) for r in a.related)
+    links = (tuple(slugs[p.path] for p in a.analysis.places), tuple(tag_pages.get(t) for t in link.tags_of(a)))
+    if article_key(a) is None:  # an editor's correction: the whole view is the key
+        related = related_view(a, shown)
+        inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
+        return Deferred(fingerprint(inputs), functools.partial(render_template, env, "article.md.j2", inputs))
+    # Made from unchanged page work: the few values that vary say whether the page changed (the
+    # related list as shown: no scores). A process that builds again keeps the key with the article.
+    known, inputs = derived(a, page_keys), (shown, links, search)
+    key = known.get(inputs)
+    if key is None:
+        known.clear()
+        key = known[inputs] = fingerprint(article_key(a), related_view(a, shown), list(map(list, links)), search)
+    return Deferred(key, functools.partial(render_article, env, a, digest, shown, slugs, tag_pages, search))
+
+
+def page_keys(a: Article) -> dict:
+    """Where ``article_file`` keeps an article's page key, by what else the page shows (one entry)."""
+    return {}
+
+
+def headline(a: Article) -> tuple[str, str]:
+    """What a link to the article shows: its address (slug) and headline."""
+    return a.slug, md(a.draft.title)
 
 
 def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, list]]:
@@ -252,9 +311,9 @@ def article_key(a: Article) -> tuple | None:
     return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
-def render_article(env: Environment, a: Article, digest: Digest, related: list[dict], slugs: dict,
+def render_article(env: Environment, a: Article, digest: Digest, shown: tuple, slugs: dict,
                    tag_pages: dict, search: str) -> str:
-    view = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
+    view = {"a": article_view(a, digest, slugs, tag_pages), "related": related_view(a, shown), "search": search}
     return env.get_template("article.md.j2").render(view)
 
 
@@ -320,12 +379,9 @@ def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], 
     }
 
 
-def related_view(r, by_id: dict[str, Article], headlines: dict[str, tuple[str, str]]) -> dict:
-    shown = headlines.get(r.id)
-    if shown is None:
-        other = by_id[r.id]
-        shown = headlines[r.id] = (other.slug, md(other.draft.title))
-    return {"slug": shown[0], "title": shown[1], "reason": md(r.reason)}
+def related_view(a: Article, shown: tuple[tuple[str, str], ...]) -> list[dict]:
+    """The article's related list as its page shows it (``shown``: each one's ``headline``)."""
+    return [{"slug": slug, "title": title, "reason": md(r.reason)} for r, (slug, title) in zip(a.related, shown)]
 
 
 def place_slugs(paths) -> dict[tuple[str, ...], str]:
@@ -361,8 +417,7 @@ def unique_slugs(keys, spelling: Callable, name: Callable) -> dict:
     return slugs
 
 
-def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str, str], dated: dict[str, dict],
-              size: int):
+def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str, str], size: int):
     """The tags page (the most used tags and the initials), a page per initial listing its tags
     with their counts, and each tag's articles in parts (Material's tag listing is one page that
     lists every tagged article under each of its tags: 3.5 MB of HTML at 300 pages)."""
@@ -381,7 +436,7 @@ def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str
     for tag, arts in index.items():
         view = {"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}
         for path, pager, part in listing_parts(f"tags/{slugs[tag]}", arts, size):
-            yield path, page(env, "tag.md.j2", tag=view, pager=pager, articles=[dated[a.id] for a in part])
+            yield path, listing_page(env, "tag.md.j2", [listed(a, dated_view) for a in part], tag=view, pager=pager)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -394,17 +449,15 @@ def theme_overview(members: list[Article], key: str) -> dict:
     for a in members:
         for p in a.analysis.places[:1]:
             places[p.name] = places.get(p.name, 0) + 1
-    measures = []
-    for a in members:
-        for h in a.draft.headings:
-            measures.append({"text": md(h.text), "slug": a.slug})
-    figures = [{"value": md(f.value + f.unit), "text": md(f.text), "slug": a.slug, "title": md(a.draft.title)}
-               for a in members for f in a.analysis.figures[:3]]
+    # the first few of the newest articles: not a view of every member's headings and figures
+    measures = islice(({"text": md(h.text), "slug": a.slug} for a in members for h in a.draft.headings), 20)
+    figures = islice(({"value": md(f.value + f.unit), "text": md(f.text), "slug": a.slug, "title": md(a.draft.title)}
+                      for a in members for f in a.analysis.figures[:3]), 30)
     return {
         "count": len(members),
         "places": [{"name": md(n), "count": c} for n, c in sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))],
-        "measures": measures[:20],
-        "figures": figures[:30],
+        "measures": list(measures),
+        "figures": list(figures),
     }
 
 
@@ -436,14 +489,19 @@ def timeline_months(articles: list[Article], size: int) -> list[dict]:
     return list(months.values())
 
 
-def timeline_view(articles: list[Article]) -> dict:
-    """One part of the timeline: its articles by date (newest first), then the undated."""
+def timeline_item(a: Article) -> dict:
+    """What the timeline lists of an article (its date, to group it by)."""
+    return {"slug": a.slug, "title": md(a.draft.title), "reason": md(a.analysis.date.source),
+            "date": a.analysis.date.value}
+
+
+def timeline_view(items: list[dict]) -> dict:
+    """One part of the timeline (``timeline_item``s): its articles by date (newest first), then the undated."""
     dated: dict[str, list[dict]] = {}
     undated = []
-    for a in articles:
-        item = {"slug": a.slug, "title": md(a.draft.title), "reason": md(a.analysis.date.source)}
-        if a.analysis.date.value:
-            dated.setdefault(a.analysis.date.value, []).append(item)
+    for item in items:
+        if item["date"]:
+            dated.setdefault(item["date"], []).append(item)
         else:
             undated.append(item)
     return {"dated": sorted(dated.items(), reverse=True), "undated": undated}
@@ -503,10 +561,9 @@ def render_template(env: Environment, template: str, view: dict) -> str:
     return env.get_template(template).render(view)
 
 
-def feed_entries(articles: list[Article]) -> list[tuple]:
-    """What the feed says of each article: (id, headline, URL, date, summary, theme keys)."""
-    return [(a.id, a.draft.title, a.url, a.analysis.date.value, "".join(a.analysis.summary), a.theme_keys)
-            for a in articles]
+def feed_entry(a: Article) -> tuple:
+    """What the feed says of an article: (id, headline, URL, date, summary, theme keys)."""
+    return a.id, a.draft.title, a.url, a.analysis.date.value, "".join(a.analysis.summary), a.theme_keys
 
 
 def render_feed_entries(entries: list[tuple], *, site_name: str, site_url: str) -> str:
@@ -583,18 +640,21 @@ def article_lines(articles, records: dict | None):
     last = dict(records)
     records.clear()
     for a in articles:
-        key = article_key(a)
-        if key is None:
+        if article_key(a) is None:
             yield JSON(article_record(a))
             continue
-        key = fingerprint(key)
-        known = last.get(a.id)
-        if known and known[0] == key:
-            before, after = known[1:]
-        else:
-            before, after = record_around_related(a)
+        key, before, related, after = derived(a, export_line, last)
         records[a.id] = (key, before, after)
-        yield before + JSON([r.id for r in a.related]) + RELATED_REASONS + JSON(related_reasons(a)) + after
+        yield before + related + after
+
+
+def export_line(a: Article, last: dict) -> tuple[str, str, str, str]:
+    """An article's line of the export, in pieces: the key of its own fields, the JSON before its
+    related list, the related list, and after it (those of ``last`` when the key is the same)."""
+    key = fingerprint(article_key(a))
+    known = last.get(a.id)
+    before, after = known[1:] if known and known[0] == key else record_around_related(a)
+    return key, before, JSON([r.id for r in a.related]) + RELATED_REASONS + JSON(related_reasons(a)), after
 
 
 RELATED = ', "related": '

@@ -83,9 +83,9 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
     changes = [  # one at a time, each on top of the last
         lambda b: replace(b, analysis=replace(b.analysis, summary=("另一个摘要。",))) if b.id == a.id else b,
         lambda b: replace(b, analysis=replace(b.analysis, keywords=("另一个关键词",))) if b.id == a.id else b,
-        lambda b: replace(b, related=tuple(replace(r, reason="另一个理由") for r in b.related)) if b.id == a.id else b,
-        lambda b: replace(b, related=tuple(replace(r, score=r.score + 0.1) for r in b.related)) if b.id == a.id else b,
-        lambda b: replace(b, related=b.related[:1] + (replace(b.related[0], id=other.id),)) if b.id == a.id else b,
+        lambda b: replace(b, related=tuple(r._replace(reason="另一个理由") for r in b.related)) if b.id == a.id else b,
+        lambda b: replace(b, related=tuple(r._replace(score=r.score + 0.1) for r in b.related)) if b.id == a.id else b,
+        lambda b: replace(b, related=b.related[:1] + (b.related[0]._replace(id=other.id),)) if b.id == a.id else b,
         # a related article's headline corrected by an editor
         lambda b: replace(b, draft=replace(b.draft, title="更正后的标题"), made_from=None) if b.id == target else b,
     ]
@@ -106,13 +106,13 @@ def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_dig
 
     tricky = '标题, "related": ["x"], "source": {"file": "y"} 引号"与\\反斜杠'
     articles = [replace(a, made_from="page-work-key", draft=replace(a.draft, title=tricky),
-                        related=tuple(replace(r, reason=tricky) for r in a.related))
+                        related=tuple(r._replace(reason=tricky) for r in a.related))
                 for a in seed_digest.articles]
     assert any(a.related for a in articles)
     records = {}
     for _ in range(2):  # made, then kept
         assert list(article_lines(articles, records)) == [JSON(article_record(a)) for a in articles]
-    moved = [replace(a, related=tuple(replace(r, score=r.score / 3) for r in a.related[::-1])) for a in articles]
+    moved = [replace(a, related=tuple(r._replace(score=r.score / 3) for r in a.related[::-1])) for a in articles]
     assert list(article_lines(moved, records)) == [JSON(article_record(a)) for a in moved]
     assert set(records) == {a.id for a in articles}
 
@@ -247,7 +247,7 @@ def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link
         assert f"(tags/initial-{letter}.md)" in files["tags.md"]
     for a in articles:
         meta = yaml.safe_load(files[f"articles/{a.slug}.md"].split("---\n")[1])
-        assert meta["tags"] == tags_of(a)
+        assert meta["tags"] == list(tags_of(a))
         assert meta["digest_tags"] == {t: slugs[t] for t in tags_of(a) if t in index}
 
 

@@ -175,3 +175,61 @@ def test_a_socket_in_a_folder_others_can_enter_is_not_used(tmp_path, capsys, mon
     refused = subprocess.run([sys.executable, "-m", "generator.cli", "server", "--cache", str(cache)],
                              cwd=ROOT, capture_output=True, text=True, timeout=60)
     assert refused.returncode == 1 and "not a folder only you can use" in refused.stderr
+
+
+def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch(tmp_path, capsys, monkeypatch):
+    """What the server keeps between builds (the cache folder's files, the last build's articles
+    and all derived from them) never shows: after each kind of edit, the build in the same
+    process writes what a build from scratch writes."""
+    import json
+    import re
+
+    from generator import pipeline
+
+    seeds, cache = tmp_path / "seeds", tmp_path / "cache"
+    shutil.copytree(SEEDS, seeds)
+    pages = sorted(seeds.glob("*.txt"))
+
+    def export_of(out: Path) -> dict:
+        return json.loads((out / "data" / "articles.json").read_text(encoding="utf-8"))
+
+    def retitle(page: Path, title: str, new: str) -> None:
+        page.write_text(page.read_text(encoding="utf-8").replace(title, new, 1), encoding="utf-8")
+
+    monkeypatch.setattr(pagework, "KEEPER", pagework.Keeper())
+    monkeypatch.setattr(pipeline, "LAST_BUILT", {})
+    first = None
+    edits = [
+        lambda: None,  # the first build
+        lambda: None,  # nothing changed
+        lambda: pages[2].write_text(pages[2].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
+        # the headline of an article that others list as related
+        lambda: retitle(seeds / linked["source"]["file"], linked["title"], linked["title"] + "（续）"),
+        lambda: (seeds / "corrections.yml").write_text(
+            f"{hidden}:\n  hide: true\n{renamed}:\n  title: 编辑改过的标题\n  places: [淄博市临淄区]\n", encoding="utf-8"),
+        lambda: (seeds / "corrections.yml").unlink(),
+        lambda: pages[1].unlink(),
+        lambda: shutil.copy(pages[0], seeds / "009_again.txt"),
+    ]
+    for step, edit in enumerate(edits):
+        edit()
+        before = dict(pipeline.LAST_BUILT)
+        kept = generate(capsys, seeds, tmp_path / "kept", cache, "--no-server")
+        served_articles = dict(pipeline.LAST_BUILT)
+        if step == 1:  # nothing changed: every article is the object the last build made
+            assert all(served_articles[i] is a for i, a in before.items()) and before
+        with monkeypatch.context() as fresh:  # a new process: nothing kept
+            fresh.setattr(pagework, "KEEPER", None)
+            fresh.setattr(pipeline, "LAST_BUILT", {})
+            alone = generate(capsys, seeds, tmp_path / f"alone{step}", tmp_path / f"own-cache{step}", "--no-server")
+        assert pipeline.LAST_BUILT == served_articles
+        assert kept[0] == alone[0] == 0, alone
+        # the same report (the kept build writes only what changed; the other writes every file)
+        assert re.sub(r"\S*kept.*", "", kept[1]) == re.sub(r"\S*alone.*", "", alone[1]), step
+        assert kept[2] == alone[2], step
+        assert files_of(tmp_path / "kept") == files_of(tmp_path / f"alone{step}"), step
+        pagework.KEEPER.flush()
+        if first is None:
+            first = export_of(tmp_path / "kept")
+            linked = next(a for a in first["articles"] if any(a["id"] in b["related"] for b in first["articles"]))
+            hidden, renamed = [a["id"] for a in first["articles"] if a["id"] != linked["id"]][:2]
