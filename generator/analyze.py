@@ -218,29 +218,134 @@ def weigh(terms: list[Terms], segmenter: Segmenter) -> Weights:
     """The Weights of a corpus: term counts, document frequencies and IDF (``idf``) in one pass.
 
     Each article's words are distinct and sorted (``term_counts``) and the columns
-    are in word order, so each row's columns come out sorted without a sort.
+    are in word order, so each row's columns come out sorted without a sort. A
+    process that builds again (the build server, ``mkdocs serve``) reads word by
+    word only the rows whose Terms object it has not weighed before (``Tally``):
+    an edit to one page leaves the other rows' columns and counts as they were.
     """
     import numpy as np
     from scipy import sparse
 
-    n = len(terms)
-    words = sorted(set().union(*(w for w, _ in terms)))
-    column = {w: k for k, w in enumerate(words)}
-    distinct = np.fromiter((len(w) for w, _ in terms), dtype=np.int64, count=n)
-    indptr = np.zeros(n + 1, dtype=np.int64)
-    np.cumsum(distinct, out=indptr[1:])
-    columns = np.fromiter(map(column.__getitem__, chain.from_iterable(w for w, _ in terms)), dtype=np.int64,
-                          count=int(indptr[-1]))
-    counts = np.fromiter(chain.from_iterable(c for _, c in terms), dtype=np.int64, count=int(indptr[-1]))
-    df = dict(zip(words, np.bincount(columns, minlength=len(words)).tolist()))
-    # word by word in Python, by ``idf`` itself (NumPy's log may differ in the last bit)
-    idf_values = [idf(w, segmenter=segmenter, df=df, n_docs=n) for w in words]
-    lengths = np.fromiter((sum(c) for _, c in terms), dtype=np.int64, count=n)
-    totals = np.maximum(lengths, 1)  # an article without content words has no weights at all
-    data = counts / np.repeat(totals, distinct) * np.asarray(idf_values)[columns]
-    matrix = sparse.csr_matrix((data, columns, indptr), shape=(n, max(1, len(words))))
+    global LAST_TALLY
+    last = LAST_TALLY
+    if last is not None and last.segmenter is segmenter and len(terms) > 1:
+        seen = last.row_of
+        if sum(id(t) not in seen for t in terms) <= len(terms) // 8:
+            tally = last.update(terms)
+        else:
+            tally = Tally.of(terms, segmenter)
+    else:
+        tally = Tally.of(terms, segmenter)
+    LAST_TALLY = tally
+    totals = np.maximum(tally.lengths, 1)  # an article without content words has no weights at all
+    distinct = np.diff(tally.indptr)
+    data = tally.counts / np.repeat(totals, distinct) * tally.idf_values[tally.columns]
+    matrix = sparse.csr_matrix((data, tally.columns, tally.indptr), shape=(len(terms), max(1, len(tally.words))))
     matrix.has_sorted_indices = True
-    return Weights(words, matrix, dict(zip(words, idf_values)))
+    return Weights(tally.words, matrix, tally.idf)
+
+
+@dataclass(frozen=True)
+class Tally:
+    """What ``weigh`` counted: the words, their document frequencies and IDF, and each row's
+    columns, counts and length (its number of content words), for the rows' Terms objects."""
+
+    rows: tuple  # the Terms objects, one per row (held, so their ids stay theirs)
+    row_of: dict[int, int]  # id(Terms object) → a row it is on
+    words: list[str]  # sorted
+    column: dict[str, int]
+    df: dict[str, int]
+    idf: dict[str, float]
+    idf_values: object  # np.ndarray: idf by column
+    columns: object  # np.ndarray (int64): the CSR column indices
+    counts: object  # np.ndarray (int64): the count of each entry
+    indptr: object
+    lengths: object  # np.ndarray (int64): each row's number of content words
+    segmenter: Segmenter
+
+    @classmethod
+    def of(cls, terms: list[Terms], segmenter: Segmenter) -> "Tally":
+        import numpy as np
+
+        n = len(terms)
+        words = sorted(set().union(*(w for w, _ in terms)))
+        column = {w: k for k, w in enumerate(words)}
+        distinct = np.fromiter((len(w) for w, _ in terms), dtype=np.int64, count=n)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(distinct, out=indptr[1:])
+        columns = np.fromiter(map(column.__getitem__, chain.from_iterable(w for w, _ in terms)), dtype=np.int64,
+                              count=int(indptr[-1]))
+        counts = np.fromiter(chain.from_iterable(c for _, c in terms), dtype=np.int64, count=int(indptr[-1]))
+        df = dict(zip(words, np.bincount(columns, minlength=len(words)).tolist()))
+        # word by word in Python, by ``idf`` itself (NumPy's log may differ in the last bit)
+        idf_of = {w: idf(w, segmenter=segmenter, df=df, n_docs=n) for w in words}
+        lengths = np.fromiter((sum(c) for _, c in terms), dtype=np.int64, count=n)
+        return cls(tuple(terms), {id(t): row for row, t in enumerate(terms)}, words, column, df, idf_of,
+                   np.fromiter(idf_of.values(), dtype=np.float64, count=len(words)), columns, counts, indptr,
+                   lengths, segmenter)
+
+    def update(self, terms: list[Terms]) -> "Tally":
+        """The tally of ``terms``, from this one: rows it holds are taken as counted; only the
+        others are read, and only the words whose document frequency moved are weighed again
+        (every word, when the number of rows changed)."""
+        import numpy as np
+
+        n = len(terms)
+        before, after = Counter(map(id, self.rows)), Counter(map(id, terms))
+        objects = {id(t): t for t in chain(self.rows, terms)}
+        df, moved = dict(self.df), set()
+        for key in before.keys() | after.keys():
+            if before[key] != after[key]:
+                for w in objects[key][0]:
+                    df[w] = df.get(w, 0) + after[key] - before[key]
+                    moved.add(w)
+        gone = [w for w in moved if df[w] == 0]
+        for w in gone:
+            del df[w]
+        words, column, old_columns = self.words, self.column, self.columns
+        if gone or any(w not in self.df for w in moved):  # the columns are renumbered
+            words = sorted(df)
+            column = {w: k for k, w in enumerate(words)}
+            old_columns = np.fromiter((column.get(w, -1) for w in self.words), dtype=np.int64,
+                                      count=len(self.words))[self.columns]
+        if n == len(self.rows):
+            idf_of = {w: self.idf[w] for w in words} if gone else dict(self.idf)
+            for w in moved:
+                if w in df:
+                    idf_of[w] = idf(w, segmenter=self.segmenter, df=df, n_docs=n)
+            if words is not self.words:
+                idf_of = {w: idf_of[w] for w in words}  # in word order
+        else:
+            idf_of = {w: idf(w, segmenter=self.segmenter, df=df, n_docs=n) for w in words}
+        # each row's entries: taken from the last tally's arrays, or (new rows) appended after them
+        starts, sizes, lengths, fresh = [], [], [], []
+        end = len(old_columns)
+        for t in terms:
+            row = self.row_of.get(id(t))
+            if row is None:
+                starts.append(end)
+                end += len(t[0])
+                fresh.append(t)
+                lengths.append(sum(t[1]))
+            else:
+                starts.append(int(self.indptr[row]))
+                lengths.append(int(self.lengths[row]))
+            sizes.append(len(t[0]))
+        sizes = np.asarray(sizes, dtype=np.int64)
+        indptr = np.zeros(n + 1, dtype=np.int64)
+        np.cumsum(sizes, out=indptr[1:])
+        take = np.repeat(np.asarray(starts, dtype=np.int64) - indptr[:-1], sizes) + np.arange(indptr[-1])
+        fresh_columns = np.fromiter(map(column.__getitem__, chain.from_iterable(w for w, _ in fresh)), dtype=np.int64)
+        fresh_counts = np.fromiter(chain.from_iterable(c for _, c in fresh), dtype=np.int64)
+        return Tally(tuple(terms), {id(t): row for row, t in enumerate(terms)}, words, column, df, idf_of,
+                     np.fromiter(idf_of.values(), dtype=np.float64, count=len(words)),
+                     np.concatenate([old_columns, fresh_columns])[take],
+                     np.concatenate([self.counts, fresh_counts])[take], indptr,
+                     np.asarray(lengths, dtype=np.int64), self.segmenter)
+
+
+# The last ``weigh``'s tally, for the next one in the same process.
+LAST_TALLY: Tally | None = None
 
 
 def sentences(text: str) -> list[str]:

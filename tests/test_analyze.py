@@ -97,3 +97,57 @@ def test_corpus_weights_equal_the_per_article_scores_and_keywords(seed_digest):
         assert keywords[row] == extract_keywords(scores, title_words=titles[row])
     assert keywords[-1] == ()
     assert weights.idf == {w: table[w] for w in weights.words}
+
+
+def test_weighing_again_after_edits_gives_what_weighing_afresh_gives(monkeypatch):
+    """A process that builds again weighs only the rows it has not seen (``analyze.Tally``):
+    edited, added and removed rows, new and vanished words, the same terms on two rows, empty
+    rows; words, weights and IDF are the same bit for bit as weighing from nothing."""
+    import random
+
+    from generator import analyze
+
+    rng = random.Random(5)
+    words = [f"词{k}" for k in range(40)]
+
+    def terms_of():
+        return analyze.term_counts(tuple(rng.choices(words, k=rng.randrange(0, 9))))
+
+    rows = [terms_of() for _ in range(80)]
+    monkeypatch.setattr(analyze, "LAST_TALLY", None)
+    updates = 0
+    update = analyze.Tally.update
+
+    def counted(tally, terms):
+        nonlocal updates
+        updates += 1
+        return update(tally, terms)
+
+    monkeypatch.setattr(analyze.Tally, "update", counted)
+    segmenter = default_segmenter()
+    for step in range(12):
+        again = analyze.weigh(rows, segmenter)
+        kept = analyze.LAST_TALLY
+        analyze.LAST_TALLY = None
+        afresh = analyze.weigh(rows, segmenter)
+        analyze.LAST_TALLY = kept
+        assert again.words == afresh.words, step
+        assert list(again.idf.items()) == list(afresh.idf.items()), step
+        for part in ("data", "indices", "indptr"):
+            assert getattr(again.matrix, part).tolist() == getattr(afresh.matrix, part).tolist(), (step, part)
+        assert again.matrix.shape == afresh.matrix.shape
+        # the next build: a few rows edited, sometimes one added or removed, a word new or gone
+        for k in rng.sample(range(len(rows)), 3):
+            rows[k] = terms_of()
+        if step % 3 == 0:
+            rows.insert(rng.randrange(len(rows)), terms_of())
+        if step % 3 == 1:
+            rows.pop(rng.randrange(len(rows)))
+        if step % 4 == 2:
+            words.append(f"新词{step}")
+            rows[0] = analyze.term_counts((words[-1],))
+        if step == 5:
+            rows[1] = rows[2]  # one Terms object on two rows
+        if step == 8:  # a word no longer used
+            rows = [t if words[1] not in t[0] else analyze.term_counts(t[0][:0]) for t in rows]
+    assert updates > 8  # most builds weighed again from the last tally
