@@ -34,6 +34,7 @@ def stable_ids(drafts: list[Draft]) -> list[str]:
     return ids
 
 
+@lru_cache(maxsize=1 << 17)  # every headline, place and tag, on every build of a process that builds again
 def normalise_title(title: str) -> str:
     return re.sub(r"\W+", "", unicodedata.normalize("NFKC", title))
 

@@ -187,22 +187,25 @@ class Article:
         return tuple(t.key for t in self.themes) or ("other",)
 
 
-def derived(article: Article, make: Callable[..., T], *helpers) -> T:
-    """``make(article, *helpers)``, worked out once per Article object and kept with it (by ``make``).
+def derived(record, make: Callable[..., T], *helpers) -> T:
+    """``make(record, *helpers)``, worked out once per object and kept with it (by ``make``).
 
-    For what the later stages read of an article alone (its tags, its line in a
-    listing, its record in the export). A process that builds again (the build
-    server, ``mkdocs serve``) gets the same Article object back for an article
-    nothing changed (``pipeline.build``), and with it all that was derived from it.
-    The value must depend on the article alone: ``helpers`` may help make it (a
-    record of the last build to take it from), not change it. Kept in the
-    instance's ``__dict__``, as ``functools.cached_property`` keeps its values, so
-    it takes no part in equality.
+    For what the later stages read of an article (or a dropped text, a page)
+    alone: its tags, its line in a listing, its record in the export. A process
+    that builds again (the build server, ``mkdocs serve``) gets the same Article
+    object back for an article nothing changed (``pipeline.build``; a page's
+    work comes back from the cache as the same objects), and with it all that
+    was derived from it. The value must depend on the record alone: ``helpers``
+    may help make it (a record of the last build to take it from), not change
+    it. Kept in the instance's ``__dict__``, as ``functools.cached_property``
+    keeps its values, so it takes no part in equality. Only for the frozen
+    records of this module: a value kept for an object changed in place would
+    be stale.
     """
     try:
-        return article.__dict__["_derived"][make]
+        return record.__dict__["_derived"][make]
     except KeyError:
-        value = article.__dict__.setdefault("_derived", {})[make] = make(article, *helpers)
+        value = record.__dict__.setdefault("_derived", {})[make] = make(record, *helpers)
         return value
 
 

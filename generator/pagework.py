@@ -25,6 +25,7 @@ import os
 import pickle
 import shutil
 import sys
+import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -296,17 +297,72 @@ def file_signature(path: str) -> tuple | None:
 KEEPER: Keeper | None = None  # set by the build server (generator.server)
 
 
+class KnownFiles:
+    """The cache key of each page file this process read, with the file's signature then.
+
+    A process that builds again (the build server, ``mkdocs serve``) neither reads nor hashes
+    a file whose signature is the same: device, inode, size, and the times of its last change
+    and of its last change of contents, as ``git status`` and ``make`` trust them. Only
+    settled files are remembered (``settled_signature``).
+    """
+
+    def __init__(self):
+        self.keys: dict[str, tuple] = {}  # path → (signature, what else the key covers, key)
+
+    def key(self, path: Path, cache: PageCache) -> str | None:
+        known = self.keys.get(str(path))
+        if known is None or known[1] != (code_version(), cache.context.digest):
+            return None
+        try:
+            return known[2] if file_signature_of(os.stat(path)) == known[0] else None
+        except OSError:
+            return None
+
+    def remember(self, path: Path, cache: PageCache, signature: tuple | None, key: str) -> None:
+        if signature is None:
+            self.keys.pop(str(path), None)
+        else:
+            self.keys[str(path)] = (signature, (code_version(), cache.context.digest), key)
+
+
+SETTLED_NS = 3_000_000_000  # a file unchanged this long is remembered (file times may be 2 s coarse)
+
+
+def settled_signature(path: Path) -> tuple | None:
+    """The file's signature, if its last change is old enough that any later change will
+    show in its times (else None: a change within the same tick of a coarse clock would not)."""
+    stat = os.stat(path)
+    return file_signature_of(stat) if time.time_ns() - stat.st_ctime_ns > SETTLED_NS else None
+
+
+def file_signature_of(stat: os.stat_result) -> tuple:
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+
+
+KNOWN_FILES = KnownFiles()
+
+
 def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = None, progress=None) -> list[PageWork]:
     """PageWork for every path, in the given order: from the cache, else computed (in parallel)."""
     results: list[PageWork | None] = [None] * len(paths)
     todo: list[tuple[int, PageSource, str]] = []
     for i, path in enumerate(paths):
+        key = KNOWN_FILES.key(path, cache)
+        cached = cache.load(path.name, key) if key else None
+        if cached is not None:  # a file this process read before, unchanged since: not read again
+            results[i] = work = replace(cached, key=key)
+            cache.keep(path.name, key, work)
+            if progress:
+                progress(path.name)
+            continue
         try:
+            signature = settled_signature(path)
             source = PageSource(path.name, path.read_bytes())
         except OSError as err:
             results[i] = PageWork(None, problem=f"{path.name}: {err.strerror}")
             continue
         key = cache.key(source)
+        KNOWN_FILES.remember(path, cache, signature, key)
         cached = cache.load(source.name, key)
         if cached is not None:
             results[i] = work = replace(cached, key=key)

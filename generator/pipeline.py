@@ -13,7 +13,9 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
+from collections import Counter
 from dataclasses import dataclass, replace
+from itertools import chain
 from pathlib import Path
 from typing import Callable
 
@@ -167,7 +169,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     # the pinyin the site shows: of every headline (the URLs), place name and shared tag (their pages)
     pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
     names = {name for a in articles for place in a.analysis.places for name in place.path}
-    for name in names.union(link.by_tag(articles)):
+    tagged = Counter(chain.from_iterable(map(link.tags_of, articles)))
+    for name in names.union(tag for tag, count in tagged.items() if count >= link.TAG_PAGE_MIN):  # link.by_tag's
         pinyin[link.normalise_title(name)] = link.pinyin_of(name)
     pinyin_file.store(pinyin)
     report = replace(report, warnings=report.warnings + tuple(problems))

@@ -111,12 +111,30 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
             if [articles[j].id for j, _ in best[i]] == [j for j, _ in previous.best[articles[i].id]] \
                     and all(j in unmoved for j, _ in best[i]):
                 known[i] = previous.reasons[articles[i].id]
-    related = links.explained(best, known)
-    state = LinkState(signatures, {w: idf[w] for w in links.words},
-                      {articles[i].id: tuple((articles[j].id, s) for j, s in row) for i, row in best.items()},
+    ranked = {articles[i].id: tuple((articles[j].id, s) for j, s in row) for i, row in best.items()}
+    # A process that builds again made the previous state itself, with these links: a row whose
+    # reasons stand and whose ids and exact scores are the same has the same Related tuple.
+    last_state, last_related = LAST_LINKED
+    if previous is not None and previous is last_state:
+        same = {}
+        for i in known:
+            article_id = articles[i].id
+            if ranked[article_id] == previous.best[article_id]:
+                same[i] = last_related[article_id]
+    else:
+        same = {}
+    related = links.explained({i: row for i, row in best.items() if i not in same},
+                              {i: reasons for i, reasons in known.items() if i not in same})
+    related.update((articles[i].id, links_of) for i, links_of in same.items())
+    state = LinkState(signatures, {w: idf[w] for w in links.words}, ranked,
                       {articles[i].id: float(c) for i, c in ceiling.items()},
                       {a.id: tuple(r.reason for r in related[a.id]) for a in articles})
+    LAST_LINKED[:] = state, related
     return related, state
+
+
+# The last state ``link_incrementally`` made in this process, and the links it gave with it.
+LAST_LINKED: list = [None, None]
 
 
 def signature(article: Article) -> bytes:
@@ -147,7 +165,9 @@ class Linker:
         else:
             self.raw, self.words = vectors
         self.text = unit_rows(heaviest(self.raw, CANDIDATE_WORDS))  # the product of two rows is their cosine
-        self.places, _ = sparse_rows([dict.fromkeys(a.analysis.places, 1.0) for a in articles], np.float32)
+        # a place by its path (a Place's own hash is worked out in Python, field by field)
+        self.places, _ = sparse_rows([dict.fromkeys([p.path for p in a.analysis.places], 1.0) for a in articles],
+                                     np.float32)
         self.themes, _ = sparse_rows([dict.fromkeys((t for t in a.theme_keys if t != "other"), 1.0)
                                       for a in articles], np.float32)
         # transposed once, kept in CSR: a CSR @ CSC product converts its right side to CSR on every call

@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import link
 from .config import LISTING_SIZE
-from .model import Article, Digest, derived
+from .model import Article, Digest, Dropped, Page, derived
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
@@ -147,6 +147,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     env = environment()
     articles = newest_first(digest.articles)
     by_id = {a.id: a for a in digest.articles}
+    LISTINGS.start()
     place_index = link.by_place(articles)
     slugs = place_slugs(place_index)
     tag_index = link.by_tag(articles)
@@ -158,7 +159,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                    (theme.key != "other" and theme.key in a.theme_keys)]
         overview = theme_overview(members, theme.key)
         for path, pager, part in listing_parts(f"themes/{theme.key}", members, listing_size):
-            yield path, listing_page(env, "theme.md.j2", [listed(a, listing_view) for a in part], theme=theme,
+            yield path, listing_page(env, path, "theme.md.j2", part, listing_view, theme=theme,
                                      overview=overview if pager["number"] == 0 else None, pager=pager,
                                      search=search)
     yield "places.md", page(env, "places.md.j2", places=places_view(place_index, slugs))
@@ -168,11 +169,11 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     for path, articles_there in place_index.items():
         place = place_view(path, place_index, children.get(path, []), slugs)
         for file, pager, part in listing_parts(f"places/{slugs[path]}", articles_there, listing_size):
-            yield file, listing_page(env, "place.md.j2", [listed(a, dated_view) for a in part], place=place,
+            yield file, listing_page(env, file, "place.md.j2", part, dated_view, place=place,
                                      pager=pager)
     months = timeline_months(articles, listing_size)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
-        yield path, listing_page(env, "timeline.md.j2", [listed(a, timeline_item) for a in part], pager=pager,
+        yield path, listing_page(env, path, "timeline.md.j2", part, timeline_item, pager=pager,
                                  months=months if pager["number"] == 0 else [], view=timeline_view)
     yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
@@ -205,17 +206,56 @@ def listing_entry(view_of: Callable[[Article], dict | tuple]) -> Callable[[Artic
     return entry
 
 
-def listing_page(env: Environment, template: str, entries: list[Listed], *, view: Callable | None = None,
-                 **fixed) -> Deferred:
-    """A page listing articles (``entries``, as ``listed`` gives them) under the ``fixed`` view,
-    rendered only when either changed. The template gets the entries' views as ``articles``, or
-    ``view(those views)``'s values (the timeline groups its part by date)."""
-    key = fingerprint(template, fixed, [e.token for e in entries])
-    return Deferred(key, functools.partial(render_listing, env, template, fixed, entries, view))
+def listing_page(env: Environment, path: str, template: str, articles: list[Article],
+                 view_of: Callable[[Article], dict], *, view: Callable | None = None, **fixed) -> Deferred:
+    """A page listing ``articles`` (each as ``view_of`` shows it) under the ``fixed`` view, rendered
+    only when either changed. The template gets the articles' views as ``articles``, or
+    ``view(those views)``'s values (the timeline groups its part by date).
+
+    The key is made from the articles' fingerprints (``listed``). A process that builds again takes
+    the last build's key for the path when the page lists the very same Article objects (alive in
+    ``LISTINGS``, so no other object has their ids) under an equal fixed view (a view this module
+    builds, always with the same keys in the same order).
+    """
+    made = (template, list(map(id, articles)), fixed)
+    key = LISTINGS.key(path, made, articles)
+    if key is None:
+        key = LISTINGS.keep(path, made, articles, fingerprint(template, fixed, [listed(a, view_of).token
+                                                                                 for a in articles]))
+    return Deferred(key, functools.partial(render_listing, env, template, fixed, articles, view_of, view))
 
 
-def render_listing(env: Environment, template: str, fixed: dict, entries: list[Listed], view: Callable | None):
-    shown = [e.view for e in entries]
+class KeptListings:
+    """Each listing page's key, with what it was made from (template, the ids of the Articles
+    listed, the fixed view) and those Articles, by path: the last build's, and this build's."""
+
+    def __init__(self):
+        self.last: dict[str, tuple] = {}
+        self.made: dict[str, tuple] = {}
+
+    def start(self) -> None:
+        """A build begins: what the last one made is what this one may take (a path not listed
+        again is forgotten; after a build that stopped half way, the rest is made afresh)."""
+        self.last, self.made = self.made or self.last, {}
+
+    def key(self, path: str, made: tuple, articles: list[Article]) -> str | None:
+        kept = self.last.get(path)
+        if kept is None or kept[0] != made:
+            return None
+        self.made[path] = kept
+        return kept[2]
+
+    def keep(self, path: str, made: tuple, articles: list[Article], key: str) -> str:
+        self.made[path] = (made, articles, key)
+        return key
+
+
+LISTINGS = KeptListings()
+
+
+def render_listing(env: Environment, template: str, fixed: dict, articles: list[Article], view_of: Callable,
+                   view: Callable | None) -> str:
+    shown = [listed(a, view_of).view for a in articles]
     return render_template(env, template, {**fixed, **(view(shown) if view else {"articles": shown})})
 
 
@@ -224,25 +264,33 @@ def article_file(env: Environment, a: Article, digest: Digest, by_id: dict[str, 
     """An article's page, rendered only on demand (``Deferred``)."""
     # what the page shows of other things: its related articles' addresses and headlines, and
     # where its place links and tag chips lead
-    shown = tuple(derived(by_id[r.id], headline) for r in a.related)
-    links = (tuple(slugs[p.path] for p in a.analysis.places), tuple(tag_pages.get(t) for t in link.tags_of(a)))
+    others = tuple(map(by_id.__getitem__, [r.id for r in a.related]))
+    links = (tuple(map(slugs.__getitem__, derived(a, place_keys))), tuple(map(tag_pages.get, link.tags_of(a))))
     if article_key(a) is None:  # an editor's correction: the whole view is the key
-        related = related_view(a, shown)
+        related = related_view(a, [derived(b, headline) for b in others])
         inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
-        return Deferred(fingerprint(inputs), functools.partial(render_template, env, "article.md.j2", inputs))
+        return Deferred(fingerprint(inputs), functools.partial(render_article, env, a, digest, others, slugs,
+                                                               tag_pages, search))
     # Made from unchanged page work: the few values that vary say whether the page changed (the
-    # related list as shown: no scores). A process that builds again keeps the key with the article.
-    known, inputs = derived(a, page_keys), (shown, links, search)
-    key = known.get(inputs)
-    if key is None:
-        known.clear()
-        key = known[inputs] = fingerprint(article_key(a), related_view(a, shown), list(map(list, links)), search)
-    return Deferred(key, functools.partial(render_article, env, a, digest, shown, slugs, tag_pages, search))
+    # related list as shown: no scores). A process that builds again keeps the key with the article,
+    # by the related Article objects (kept alive with it: the same objects show the same headlines).
+    known, inputs = derived(a, page_key), (others, links, search)
+    if known[0] == inputs:  # compared, not hashed: an Article's hash is worked out field by field
+        key = known[1]
+    else:
+        shown = related_view(a, [derived(b, headline) for b in others])
+        key = fingerprint(article_key(a), shown, list(map(list, links)), search)
+        known[:] = inputs, key
+    return Deferred(key, functools.partial(render_article, env, a, digest, others, slugs, tag_pages, search))
 
 
-def page_keys(a: Article) -> dict:
-    """Where ``article_file`` keeps an article's page key, by what else the page shows (one entry)."""
-    return {}
+def place_keys(a: Article) -> tuple[tuple[str, ...], ...]:
+    return tuple(p.path for p in a.analysis.places)
+
+
+def page_key(a: Article) -> list:
+    """Where ``article_file`` keeps an article's page key: [what else the page shows, the key]."""
+    return [None, None]
 
 
 def headline(a: Article) -> tuple[str, str]:
@@ -311,9 +359,10 @@ def article_key(a: Article) -> tuple | None:
     return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
-def render_article(env: Environment, a: Article, digest: Digest, shown: tuple, slugs: dict,
+def render_article(env: Environment, a: Article, digest: Digest, others: tuple[Article, ...], slugs: dict,
                    tag_pages: dict, search: str) -> str:
-    view = {"a": article_view(a, digest, slugs, tag_pages), "related": related_view(a, shown), "search": search}
+    view = {"a": article_view(a, digest, slugs, tag_pages),
+            "related": related_view(a, [derived(b, headline) for b in others]), "search": search}
     return env.get_template("article.md.j2").render(view)
 
 
@@ -379,7 +428,7 @@ def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], 
     }
 
 
-def related_view(a: Article, shown: tuple[tuple[str, str], ...]) -> list[dict]:
+def related_view(a: Article, shown: list[tuple[str, str]]) -> list[dict]:
     """The article's related list as its page shows it (``shown``: each one's ``headline``)."""
     return [{"slug": slug, "title": title, "reason": md(r.reason)} for r, (slug, title) in zip(a.related, shown)]
 
@@ -436,7 +485,7 @@ def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str
     for tag, arts in index.items():
         view = {"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}
         for path, pager, part in listing_parts(f"tags/{slugs[tag]}", arts, size):
-            yield path, listing_page(env, "tag.md.j2", [listed(a, dated_view) for a in part], tag=view, pager=pager)
+            yield path, listing_page(env, path, "tag.md.j2", part, dated_view, tag=view, pager=pager)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -608,11 +657,8 @@ def export_pieces(digest: Digest, records: dict | None = None):
     yield '{"themes": ' + JSON({t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes})
     sections = [
         ("articles", article_lines(digest.articles, records)),
-        ("dropped", ({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason}
-                     for d in digest.dropped)),
-        ("pages", ({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
-                    "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)}
-                   for p in digest.pages)),
+        ("dropped", (derived(d, dropped_line) for d in digest.dropped)),
+        ("pages", (derived(p, page_line) for p in digest.pages)),
     ]
     for name, lines in sections:
         yield f',\n"{name}": ['
@@ -622,6 +668,15 @@ def export_pieces(digest: Digest, records: dict | None = None):
             separator = ",\n"
         yield "\n]"
     yield "}\n"
+
+
+def dropped_line(d: Dropped) -> str:
+    return JSON({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason})
+
+
+def page_line(p: Page) -> str:
+    return JSON({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper, "edition": p.meta.edition,
+                 "date": p.meta.date, "warnings": list(p.warnings)})
 
 
 def article_lines(articles, records: dict | None):
