@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Callable, NamedTuple
+from typing import Callable
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -177,33 +177,29 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                                  months=months if pager["number"] == 0 else [], view=timeline_view)
     yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
-    entries = [listed(a, feed_entry) for a in articles]
-    yield FEED_PATH, Deferred(fingerprint(FEED_PATH, [e.token for e in entries], site_name, site_url),
-                              functools.partial(render_feed_entries, [e.view for e in entries],
-                                                site_name=site_name, site_url=site_url))
+    yield FEED_PATH, Deferred(fingerprint(FEED_PATH, [listed(a, feed_entry) for a in articles], site_name, site_url),
+                              functools.partial(render_feed, articles, site_name=site_name, site_url=site_url))
     yield EXPORT_PATH, export_pieces(digest, records)
 
 
-class Listed(NamedTuple):
-    """What a listing (a theme, place or tag page, the timeline, the feed) shows of one article,
-    and its fingerprint: a listing page's key is made from its articles' fingerprints, not
-    from all they show (``listing_page``)."""
-
-    token: str
-    view: dict | tuple
-
-
-def listed(a: Article, view_of: Callable[[Article], dict | tuple]) -> Listed:
-    """``view_of(a)`` and its fingerprint, worked out once per Article object (``model.derived``)."""
-    return derived(a, listing_entry(view_of))
+def listed(a: Article, view_of: Callable[[Article], dict | tuple]) -> str:
+    """The fingerprint of what a listing (a theme, place or tag page, the timeline, the feed) shows
+    of an article, ``view_of(a)``, worked out once per Article object (``model.derived``): a
+    listing's key is made from its articles' fingerprints, not from all they show. The view
+    itself is not kept (made again for a listing that is rendered): it would hold a copy of
+    every summary and headline for as long as the articles live."""
+    return derived(a, listing_token(view_of))
 
 
 @functools.cache
-def listing_entry(view_of: Callable[[Article], dict | tuple]) -> Callable[[Article], Listed]:
-    def entry(a: Article) -> Listed:
-        view = view_of(a)
-        return Listed(fingerprint(view), view)
-    return entry
+def listing_token(view_of: Callable[[Article], dict | tuple]) -> Callable[[Article], str]:
+    def token(a: Article) -> str:
+        return fingerprint(view_of(a))
+    return token
+
+
+def render_feed(articles: list[Article], *, site_name: str, site_url: str) -> str:
+    return render_feed_entries(list(map(feed_entry, articles)), site_name=site_name, site_url=site_url)
 
 
 def listing_page(env: Environment, path: str, template: str, articles: list[Article],
@@ -220,7 +216,7 @@ def listing_page(env: Environment, path: str, template: str, articles: list[Arti
     made = (template, list(map(id, articles)), fixed)
     key = LISTINGS.key(path, made, articles)
     if key is None:
-        key = LISTINGS.keep(path, made, articles, fingerprint(template, fixed, [listed(a, view_of).token
+        key = LISTINGS.keep(path, made, articles, fingerprint(template, fixed, [listed(a, view_of)
                                                                                  for a in articles]))
     return Deferred(key, functools.partial(render_listing, env, template, fixed, articles, view_of, view))
 
@@ -255,7 +251,7 @@ LISTINGS = KeptListings()
 
 def render_listing(env: Environment, template: str, fixed: dict, articles: list[Article], view_of: Callable,
                    view: Callable | None) -> str:
-    shown = [listed(a, view_of).view for a in articles]
+    shown = list(map(view_of, articles))
     return render_template(env, template, {**fixed, **(view(shown) if view else {"articles": shown})})
 
 

@@ -184,7 +184,7 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
     import json
     import re
 
-    from generator import pipeline
+    from generator import analyze, pipeline, related, render
 
     seeds, cache = tmp_path / "seeds", tmp_path / "cache"
     shutil.copytree(SEEDS, seeds)
@@ -200,6 +200,9 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
     monkeypatch.setattr(pipeline, "LAST_BUILT", {})
     monkeypatch.setattr(pagework, "KNOWN_FILES", pagework.KnownFiles())
     monkeypatch.setattr(pagework, "SETTLED_NS", 0)  # every edit here changes the file's size
+    updates = []
+    monkeypatch.setattr(analyze.Tally, "update", lambda tally, terms, update=analyze.Tally.update:
+                        updates.append(len(terms)) or update(tally, terms))
     first = None
     edits = [
         lambda: None,  # the first build
@@ -218,13 +221,17 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
         before = dict(pipeline.LAST_BUILT)
         kept = generate(capsys, seeds, tmp_path / "kept", cache, "--no-server")
         served_articles = dict(pipeline.LAST_BUILT)
-        if step == 1:  # nothing changed: every article is the object the last build made, no page was read
+        if step == 1:  # nothing changed: every article is the object the last build made, no page was read,
+            assert updates == [len(before)]  # the keyword weights were counted from the last build's
             assert all(served_articles[i] is a for i, a in before.items()) and before
             assert len(pagework.KNOWN_FILES.keys) == len(pages)
         with monkeypatch.context() as fresh:  # a new process: nothing kept
             fresh.setattr(pagework, "KEEPER", None)
             fresh.setattr(pipeline, "LAST_BUILT", {})
             fresh.setattr(pagework, "KNOWN_FILES", pagework.KnownFiles())
+            fresh.setattr(analyze, "LAST_TALLY", None)
+            fresh.setattr(related, "LAST_LINKED", [None, None])
+            fresh.setattr(render, "LISTINGS", render.KeptListings())
             alone = generate(capsys, seeds, tmp_path / f"alone{step}", tmp_path / f"own-cache{step}", "--no-server")
         assert pipeline.LAST_BUILT == served_articles
         assert kept[0] == alone[0] == 0, alone
