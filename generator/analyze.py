@@ -218,10 +218,11 @@ def weigh(terms: list[Terms], segmenter: Segmenter) -> Weights:
     """The Weights of a corpus: term counts, document frequencies and IDF (``idf``) in one pass.
 
     Each article's words are distinct and sorted (``term_counts``) and the columns
-    are in word order, so each row's columns come out sorted without a sort. A
-    process that builds again (the build server, ``mkdocs serve``) reads word by
-    word only the rows whose Terms object it has not weighed before (``Tally``):
-    an edit to one page leaves the other rows' columns and counts as they were.
+    are in word order, so each row's columns come out sorted without a sort. Given
+    the last call's tally (``LAST_TALLY``; the build server keeps it between
+    builds), only the rows whose Terms object it has not weighed are read word by
+    word (``Tally.update``): an edit to one page leaves the other rows' columns and
+    counts as they were.
     """
     import numpy as np
     from scipy import sparse
@@ -309,12 +310,12 @@ class Tally:
             old_columns = np.fromiter((column.get(w, -1) for w in self.words), dtype=np.int64,
                                       count=len(self.words))[self.columns]
         if n == len(self.rows):
-            idf_of = {w: self.idf[w] for w in words} if gone else dict(self.idf)
+            idf_of = dict(self.idf)
             for w in moved:
                 if w in df:
                     idf_of[w] = idf(w, segmenter=self.segmenter, df=df, n_docs=n)
             if words is not self.words:
-                idf_of = {w: idf_of[w] for w in words}  # in word order
+                idf_of = {w: idf_of[w] for w in words}  # in word order, without the words gone
         else:
             idf_of = {w: idf(w, segmenter=self.segmenter, df=df, n_docs=n) for w in words}
         # each row's entries: taken from the last tally's arrays, or (new rows) appended after them

@@ -248,8 +248,8 @@ def dump_pickle(target: Path, value) -> None:
 
 class Keeper:
     """What a long-running build process (``digest server``) keeps of the cache folder between
-    builds: every file ``read_cached`` read or ``write_cached`` wrote, with the file's size, time
-    and inode when it was read or written.
+    builds: every file ``read_cached`` read or ``write_cached`` wrote, with its ``file_signature``
+    when it was read or written.
 
     A build in the server neither unpickles the last build's page work and state again (a
     quarter of a second at 1,000 pages) nor pickles its own before it answers: ``flush`` writes
@@ -286,12 +286,17 @@ class Keeper:
                 self.values.pop(path, None)
 
 
-def file_signature(path: str) -> tuple | None:
+def file_signature(path: str | Path) -> tuple | None:
+    """What says a file is as it was: device, inode, size, and the times of its last change of
+    contents and of its last change (as ``git status`` and ``make`` trust them); None if missing."""
     try:
-        stat = os.stat(path)
+        return signature_of(os.stat(path))
     except OSError:
         return None
-    return stat.st_mtime_ns, stat.st_size, stat.st_ino
+
+
+def signature_of(stat: os.stat_result) -> tuple:
+    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
 
 
 KEEPER: Keeper | None = None  # set by the build server (generator.server)
@@ -301,9 +306,8 @@ class KnownFiles:
     """The cache key of each page file this process read, with the file's signature then.
 
     A process that builds again (the build server, ``mkdocs serve``) neither reads nor hashes
-    a file whose signature is the same: device, inode, size, and the times of its last change
-    and of its last change of contents, as ``git status`` and ``make`` trust them. Only
-    settled files are remembered (``settled_signature``).
+    a file whose signature (``file_signature``) is the same. Only settled files are remembered
+    (``settled_signature``).
     """
 
     def __init__(self):
@@ -313,10 +317,7 @@ class KnownFiles:
         known = self.keys.get(str(path))
         if known is None or known[1] != (code_version(), cache.context.digest):
             return None
-        try:
-            return known[2] if file_signature_of(os.stat(path)) == known[0] else None
-        except OSError:
-            return None
+        return known[2] if file_signature(path) == known[0] else None
 
     def remember(self, path: Path, cache: PageCache, signature: tuple | None, key: str) -> None:
         if signature is None:
@@ -331,12 +332,8 @@ SETTLED_NS = 3_000_000_000  # a file unchanged this long is remembered (file tim
 def settled_signature(path: Path) -> tuple | None:
     """The file's signature, if its last change is old enough that any later change will
     show in its times (else None: a change within the same tick of a coarse clock would not)."""
-    stat = os.stat(path)
-    return file_signature_of(stat) if time.time_ns() - stat.st_ctime_ns > SETTLED_NS else None
-
-
-def file_signature_of(stat: os.stat_result) -> tuple:
-    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
+    stat = os.stat(path)  # a missing file raises, as reading it would
+    return signature_of(stat) if time.time_ns() - stat.st_ctime_ns > SETTLED_NS else None
 
 
 KNOWN_FILES = KnownFiles()

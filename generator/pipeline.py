@@ -175,7 +175,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
     names = {name for a in articles for place in a.analysis.places for name in place.path}
     tagged = Counter(chain.from_iterable(map(link.tags_of, articles)))
-    for name in names.union(tag for tag, count in tagged.items() if count >= link.TAG_PAGE_MIN):  # link.by_tag's
+    shared_tags = (tag for tag, count in tagged.items() if count >= link.TAG_PAGE_MIN)  # those with a page
+    for name in names.union(shared_tags):
         pinyin[link.normalise_title(name)] = link.pinyin_of(name)
     pinyin_file.store(pinyin)
     report = replace(report, warnings=report.warnings + tuple(problems))

@@ -133,7 +133,8 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
     return related, state
 
 
-# The last state ``link_incrementally`` made in this process, and the links it gave with it.
+# The last state ``link_incrementally`` made, and the links it gave with it (the pipeline lets them
+# go at once unless the process is a build server).
 LAST_LINKED: list = [None, None]
 
 

@@ -214,7 +214,7 @@ def listing_page(env: Environment, path: str, template: str, articles: list[Arti
     builds, always with the same keys in the same order).
     """
     made = (template, list(map(id, articles)), fixed)
-    key = LISTINGS.key(path, made, articles)
+    key = LISTINGS.key(path, made)
     if key is None:
         key = LISTINGS.keep(path, made, articles, fingerprint(template, fixed, [listed(a, view_of)
                                                                                  for a in articles]))
@@ -234,7 +234,7 @@ class KeptListings:
         again is forgotten; after a build that stopped half way, the rest is made afresh)."""
         self.last, self.made = self.made or self.last, {}
 
-    def key(self, path: str, made: tuple, articles: list[Article]) -> str | None:
+    def key(self, path: str, made: tuple) -> str | None:
         kept = self.last.get(path)
         if kept is None or kept[0] != made:
             return None
