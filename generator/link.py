@@ -7,7 +7,7 @@ import unicodedata
 from collections import defaultdict
 from functools import lru_cache
 
-from .model import Article, Draft, derived
+from .model import Article, Draft, apart_from_related, derived
 
 SLUG_SYLLABLES = 8
 TAG_PAGE_MIN = 2  # a tag shared by this many articles gets a page, and its chips link there
@@ -90,6 +90,7 @@ def by_place(articles: list[Article]) -> dict[tuple[str, ...], list[Article]]:
     return dict(sorted(index.items()))
 
 
+@apart_from_related
 def place_paths(a: Article) -> list[tuple[str, ...]]:
     """Every level of each of an article's places (city, county, town), sorted."""
     return sorted({p.path[:depth] for p in a.analysis.places for depth in range(1, len(p.path) + 1)})
@@ -100,6 +101,7 @@ def tags_of(a: Article) -> tuple[str, ...]:
     return derived(a, own_tags)
 
 
+@apart_from_related
 def own_tags(a: Article) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
 

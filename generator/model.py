@@ -7,7 +7,7 @@ Everything is frozen: a stage returns new values, it never edits its input.
 from __future__ import annotations
 
 import functools
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Callable, NamedTuple, TypeVar
 
 T = TypeVar("T")
@@ -207,6 +207,31 @@ def derived(record, make: Callable[..., T], *helpers) -> T:
     except KeyError:
         value = record.__dict__.setdefault("_derived", {})[make] = make(record, *helpers)
         return value
+
+
+# ``derived`` makers whose value does not depend on an article's related list (``apart_from_related``)
+RELATED_FREE: set[Callable] = set()
+
+
+def apart_from_related(make: Callable[..., T]) -> Callable[..., T]:
+    """Mark a ``derived`` maker as reading nothing of an article's related list: ``relinked``
+    carries its value to the article with a new list. Unmarked makers are never carried."""
+    RELATED_FREE.add(make)
+    return make
+
+
+def relinked(a: "Article", related: tuple[Related, ...]) -> "Article":
+    """``a`` with another related list, with what was derived from it apart from that list.
+
+    A one-page edit moves the scores or reasons of a hundred articles' related lists (and
+    of a thousand when it reweighs a common word); their listing lines, tags and feed
+    entries stay as they were.
+    """
+    new = replace(a, related=related)
+    kept = a.__dict__.get("_derived")
+    if kept:
+        new.__dict__["_derived"] = {make: value for make, value in kept.items() if make in RELATED_FREE}
+    return new
 
 
 @dataclass(frozen=True)

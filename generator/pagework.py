@@ -261,6 +261,7 @@ class Keeper:
     def __init__(self):
         self.values: dict[str, tuple[tuple, object]] = {}  # path → (its signature, the value it holds)
         self.pending: dict[str, object] = {}  # path → value written by a build, not yet on disk
+        self.later: list = []  # what a build left to do after the answer (functions without arguments)
 
     def read(self, path: Path):
         path = str(path)
@@ -275,7 +276,10 @@ class Keeper:
         return value
 
     def flush(self) -> None:
-        """Write what the builds since the last flush wrote to the cache folder."""
+        """Do what the builds since the last flush left for later, and write what they wrote to the cache folder."""
+        later, self.later = self.later, []
+        for task in later:
+            task()
         pending, self.pending = self.pending, {}
         for path, value in pending.items():
             dump_pickle(Path(path), value)

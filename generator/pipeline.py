@@ -22,7 +22,7 @@ from typing import Callable
 from . import analyze, corrections, ingest, link, normalize, pagework
 from . import related as links
 from .config import Settings, load_themes
-from .model import Article, Digest, Page
+from .model import Article, Digest, Page, relinked
 from .places import load_gazetteer
 from .segment import default_segmenter
 
@@ -164,8 +164,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
                                               link_state.load(links.LinkState))
     link_state.store(state)
     if not builds_again:
-        links.LAST_LINKED[:] = None, None
-    articles = [a if a.related == related[a.id] else replace(a, related=related[a.id]) for a in articles]
+        links.forget()
+    articles = [a if a.related == related[a.id] else relinked(a, related[a.id]) for a in articles]
     LAST_BUILT.clear()
     LAST_BUILT.update((a.id, a) for a in articles)
     stopwatch.lap("related")

@@ -36,6 +36,7 @@ computation, article for article; tests hold the two paths to that.
 from __future__ import annotations
 
 import hashlib
+import itertools
 import os
 from dataclasses import dataclass
 from itertools import chain
@@ -83,17 +84,26 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
                        previous: LinkState | None, limit: int = RELATED_MAX
                        ) -> tuple[dict[str, tuple[Related, ...]], LinkState]:
     """``related_articles``, reusing the previous build's ranking where it provably still holds."""
-    links = Linker(articles, vectors, limit)
+    import numpy as np
+
     n = len(articles)
     signatures = {a.id: signature(a) for a in articles}
     stable = [i for i, a in enumerate(articles)
               if previous is not None and previous.signatures.get(a.id) == signatures[a.id]
               and a.id in previous.best]
-    known = {}
+    last_state, last_related, last_linker = LAST_LINKED
+    if previous is not last_state:  # a new process, or another state: nothing of the last links is known to hold
+        last_related = last_linker = None
+    known, kept = {}, []
     if len(stable) < n - n // 8 or n < 2:  # much is new: the full computation is cheaper
+        links = Linker(articles, vectors, limit)
         best, ceiling = links.rank_rows(range(n))
     else:
-        ratio, touched = links.reweighed(previous.idf, idf)
+        raw, words = as_matrix(articles, vectors)
+        ratio, touched = reweighed(raw, words, previous.idf, idf)
+        same = np.zeros(n, dtype=bool)
+        same[stable] = True
+        links = Linker(articles, (raw, words), limit, last=last_linker, same=same, same_text=same & ~touched)
         if touched[stable].sum() > len(stable) // 2:
             # most may have moved (a new day's pages change every weight): checking each row against its
             # bound costs more than ranking every row afresh from its nearest
@@ -101,8 +111,8 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
             unmoved = {i for i in stable if not touched[i]}
         else:
             drift = links.drift(stable, ratio, touched)
-            best, ceiling = links.rank_reusing(stable, drift, previous)
-            unmoved = {i for i, moved in zip(stable, drift.tolist()) if moved == 0.0}
+            best, ceiling, kept = links.rank_reusing(stable, drift, previous)
+            unmoved = {i for i, moved in zip(stable, drift.tolist()) if moved == 0.0 and i in best}
         # An article whose vector is exactly as last time, listing the same articles whose vectors
         # are too (and whose places and themes are, being stable), shares the same words with them in
         # the same order: its reasons stand. Ids, not scores, are compared: the nearest-first product and
@@ -112,39 +122,51 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
                     and all(j in unmoved for j, _ in best[i]):
                 known[i] = previous.reasons[articles[i].id]
     ranked = {articles[i].id: tuple((articles[j].id, s) for j, s in row) for i, row in best.items()}
+    kept_ids = [articles[i].id for i in kept]  # rows whose ranking, ceiling and reasons are the last build's
     # A process that builds again made the previous state itself, with these links: a row whose
     # reasons stand and whose ids and exact scores are the same has the same Related tuple.
-    last_state, last_related = LAST_LINKED
-    if previous is not None and previous is last_state:
-        same = {}
+    reused = {}
+    if last_related is not None:
         for i in known:
             article_id = articles[i].id
             if ranked[article_id] == previous.best[article_id]:
-                same[i] = last_related[article_id]
-    else:
-        same = {}
-    related = links.explained({i: row for i, row in best.items() if i not in same},
-                              {i: reasons for i, reasons in known.items() if i not in same})
-    related.update((articles[i].id, links_of) for i, links_of in same.items())
-    state = LinkState(signatures, {w: idf[w] for w in links.words}, ranked,
-                      {articles[i].id: float(c) for i, c in ceiling.items()},
-                      {a.id: tuple(r.reason for r in related[a.id]) for a in articles})
-    LAST_LINKED[:] = state, related
+                reused[article_id] = last_related[article_id]
+    related = links.explained({i: row for i, row in best.items() if articles[i].id not in reused},
+                              {i: reasons for i, reasons in known.items() if articles[i].id not in reused})
+    related.update(reused)
+    reasons = {article_id: tuple(r.reason for r in related[article_id]) for article_id in ranked}
+    ceilings = {article_id: previous.ceiling[article_id] for article_id in kept_ids}
+    ceilings.update((articles[i].id, float(c)) for i, c in ceiling.items())  # kept rows' may have risen
+    if kept:
+        ranked.update((article_id, previous.best[article_id]) for article_id in kept_ids)
+        reasons.update((article_id, previous.reasons[article_id]) for article_id in kept_ids)
+        if last_related is not None:
+            related.update((article_id, last_related[article_id]) for article_id in kept_ids)
+        else:
+            related.update((article_id, tuple(Related(j, round(score, 4), text) for (j, score), text in
+                                              zip(previous.best[article_id], previous.reasons[article_id])))
+                           for article_id in kept_ids)
+    state = LinkState(signatures, dict(zip(links.words, map(idf.__getitem__, links.words))), ranked, ceilings,
+                      reasons)
+    LAST_LINKED[:] = state, related, links
     return related, state
 
 
-# The last state ``link_incrementally`` made, and the links it gave with it (the pipeline lets them
-# go at once unless the process is a build server).
-LAST_LINKED: list = [None, None]
+# The last state ``link_incrementally`` made, the links it gave with it and its Linker (the pipeline
+# lets them go at once unless the process is a build server: ``forget``).
+LAST_LINKED: list = [None, None, None]
+
+
+def forget() -> None:
+    LAST_LINKED[:] = None, None, None
 
 
 def signature(article: Article) -> bytes:
     """Everything of an article's own that its scores depend on (the weights aside)."""
-    digest = hashlib.blake2b(digest_size=16)
     made_from = getattr(article, "made_from", None)
     if made_from:  # unchanged page work: its key and the id say it all (hashing the words costs more)
-        digest.update(f"page work {made_from} {article.id}".encode())
-        return digest.digest()
+        return f"page work {made_from} {article.id}".encode()
+    digest = hashlib.blake2b(digest_size=16)
     words, counts = article.analysis.terms
     for part in ("\0".join(words), ",".join(map(str, counts)), "\0".join(p.full for p in article.analysis.places),
                  "\0".join(t for t in article.theme_keys if t != "other")):
@@ -152,25 +174,73 @@ def signature(article: Article) -> bytes:
     return digest.digest()
 
 
-class Linker:
-    """The matrices every ranking step reads."""
+def as_matrix(articles: list[Article], vectors: Vectors) -> tuple[object, list[str]]:
+    """The vectors as a CSR matrix with a row per article and a column per word (sorted), and the words."""
+    import numpy as np
 
-    def __init__(self, articles: list[Article], vectors: Vectors, limit: int):
+    if isinstance(vectors, dict):
+        words = sorted(set(chain.from_iterable(vectors[a.id] for a in articles)))  # column order = word order
+        return sparse_rows([vectors[a.id] for a in articles], np.float64, words)
+    return vectors
+
+
+def reweighed(raw, words: list[str], old_idf: dict[str, float], new_idf: dict[str, float]):
+    """(each word's old weight / new weight, whether each row uses a word whose weight is not the old one)."""
+    import numpy as np
+
+    old = np.fromiter(map(old_idf.get, words, map(new_idf.__getitem__, words)), dtype=np.float64, count=len(words))
+    new = np.fromiter(map(new_idf.__getitem__, words), dtype=np.float64, count=len(words))
+    ratio = np.divide(old, new, out=np.ones(len(words)), where=new != 0)
+    # compared exactly, not by the ratio: two weights a bit apart can divide to exactly 1.0
+    return ratio, rows_using(raw, old != new)
+
+
+class Linker:
+    """The matrices every ranking step reads.
+
+    ``last``: the Linker of the last build in this process (``LAST_LINKED``), whose rows are
+    taken for the articles marked ``same`` (the same words, places and themes as then): their
+    place and theme rows always, their text rows where ``same_text`` (no word of theirs was
+    reweighed, so their weights are the same bit for bit). Only the other rows are cut to
+    their heaviest words and made unit length.
+    """
+
+    def __init__(self, articles: list[Article], vectors: Vectors, limit: int, *, last: "Linker | None" = None,
+                 same=None, same_text=None):
         import numpy as np
 
         self.articles, self.n = articles, len(articles)
         self.row_of = {a.id: i for i, a in enumerate(articles)}
-        if isinstance(vectors, dict):
-            words = sorted(set(chain.from_iterable(vectors[a.id] for a in articles)))  # column order = word order
-            self.raw, self.words = sparse_rows([vectors[a.id] for a in articles], np.float64, words)
+        self.raw, self.words = as_matrix(articles, vectors)
+        # where each row was in the last Linker (-1: made afresh)
+        before = np.full(self.n, -1, dtype=np.int64)
+        if last is not None and same is not None:
+            rows = np.flatnonzero(same)
+            before[rows] = np.fromiter(map(last.row_of.get, [articles[i].id for i in rows.tolist()]),
+                                       dtype=np.int64, count=len(rows))
+            column_map = None
+            if self.words is not last.words and self.words != last.words:  # a word came or went
+                column = {w: k for k, w in enumerate(self.words)}
+                column_map = np.fromiter(map(column.get, last.words, itertools.repeat(-1)), dtype=np.int64,
+                                         count=len(last.words))
+            text_before = np.where(same_text, before, -1)
+            fresh = np.flatnonzero(text_before < 0)
+            self.text = spliced(last.text, text_before,
+                                unit_rows(heaviest(self.raw[fresh], CANDIDATE_WORDS)), len(self.words), column_map)
+            self.place_columns, self.theme_columns = last.place_columns, last.theme_columns
         else:
-            self.raw, self.words = vectors
-        self.text = unit_rows(heaviest(self.raw, CANDIDATE_WORDS))  # the product of two rows is their cosine
-        # a place by its path (a Place's own hash is worked out in Python, field by field)
-        self.places, _ = sparse_rows([dict.fromkeys([p.path for p in a.analysis.places], 1.0) for a in articles],
-                                     np.float32)
-        self.themes, _ = sparse_rows([dict.fromkeys((t for t in a.theme_keys if t != "other"), 1.0)
-                                      for a in articles], np.float32)
+            # the product of two rows is their cosine
+            self.text = unit_rows(heaviest(self.raw, CANDIDATE_WORDS))
+            self.place_columns, self.theme_columns = {}, {}
+        # a place by its path (a Place's own hash is worked out in Python, field by field); columns are
+        # numbered as first seen, by this build or the last ones in the process
+        fresh = np.flatnonzero(before < 0).tolist()
+        self.places = spliced(last.places if last else None, before,
+                              numbered([[p.path for p in articles[i].analysis.places] for i in fresh],
+                                       self.place_columns))
+        self.themes = spliced(last.themes if last else None, before,
+                              numbered([[t for t in articles[i].theme_keys if t != "other"] for i in fresh],
+                                       self.theme_columns))
         # transposed once, kept in CSR: a CSR @ CSC product converts its right side to CSR on every call
         self.text_t, self.places_t, self.themes_t = self.text.T.tocsr(), self.places.T.tocsr(), self.themes.T.tocsr()
         # One integer per candidate orders by (rounded score, id): higher is better, never tied.
@@ -267,13 +337,6 @@ class Linker:
                 ceiling[i] = value
         return best, ceiling
 
-    def reweighed(self, old_idf: dict[str, float], new_idf: dict[str, float]):
-        """(each word's old weight / new weight, whether each row uses a word whose weight changed)."""
-        import numpy as np
-
-        ratio = np.array([old_idf.get(w, new_idf[w]) / new_idf[w] if new_idf[w] else 1.0 for w in self.words])
-        return ratio, rows_using(self.raw, ratio != 1.0)
-
     def drift(self, rows: list[int], ratio, touched):
         """How far each row's unit vector moved because the keyword weights changed (``reweighed``).
 
@@ -293,7 +356,13 @@ class Linker:
         return drift
 
     def rank_reusing(self, stable: list[int], drift, previous: LinkState):
-        """Rankings of every row, reusing the previous ones for stable rows where the bounds allow."""
+        """Rankings of the rows, reusing the previous ones for stable rows where the bounds allow:
+        ({row: [(column, score)]}, {row: ceiling}, rows kept as they were).
+
+        The rows kept as they were are stable rows that nothing changed could enter, whose lists
+        and ceilings are the previous ones: their vectors and those of every article they share
+        a word with are as last time. They are left out of the first two.
+        """
         import numpy as np
 
         stable_set = set(stable)
@@ -307,18 +376,59 @@ class Linker:
             watched_stable = [stable[k] for k in np.argsort(-drift, kind="stable")[:DRIFT_WATCH] if drift[k] > 0]
             rest_drift = float(np.sort(drift)[::-1][DRIFT_WATCH]) if len(stable) > DRIFT_WATCH else 0.0
         watched = np.array(sorted(set(changed) | set(watched_stable)), dtype=np.int64)
-        best, ceiling, full = {}, {}, set(changed)
+        kept, ceiling = [], {}
+        if rest_drift == 0.0:
+            # Every article that is not watched scores as last time, so only rows that moved, that list
+            # a watched or removed article, or that a watched article might enter can differ.
+            open_row, entered = self.entered(watched, previous)
+            open_row[np.asarray(stable, dtype=np.int64)[drifted]] = True
+            gone = set(previous.best.keys() - self.row_of.keys()) | {self.articles[j].id for j in watched.tolist()}
+            open_row[[self.row_of[owner] for owner, row in previous.best.items() if owner in self.row_of
+                      and not gone.isdisjoint(j for j, _ in row)]] = True
+            kept = [i for i in stable if not open_row[i]]
+            # a kept row's ceiling also bounds the watched articles that share a word with it
+            ceiling = {i: max(previous.ceiling[self.articles[i].id], float(entered[i]))
+                       for i in kept if entered[i] > previous.ceiling[self.articles[i].id]}
+            checked = [k for k, i in enumerate(stable) if open_row[i]]
+            stable, drift = [stable[k] for k in checked], drift[checked]
+        best, full = {}, set(changed)
         step = max(64, BLOCK_CELLS // max(1, len(watched) + RELATED_MAX))  # rows at a time: bounded memory
         for start in range(0, len(stable), step):
             rows = stable[start:start + step]
-            kept, open_rows = self.check_rows(rows, drift[start:start + step], rest_drift, watched, previous)
-            for i, (row_best, row_ceiling) in kept.items():
+            kept_rows, open_rows = self.check_rows(rows, drift[start:start + step], rest_drift, watched, previous)
+            for i, (row_best, row_ceiling) in kept_rows.items():
                 best[i], ceiling[i] = row_best, row_ceiling
             full.update(open_rows)
         more_best, more_ceiling = self.rank_rows(sorted(full))
         best.update(more_best)
         ceiling.update(more_ceiling)
-        return best, ceiling
+        return best, ceiling, kept
+
+    def entered(self, watched, previous: LinkState):
+        """(whether a watched article may enter each row's list, each row's best score from a watched
+        article that shares a word with it, -inf if none).
+
+        A watched article may enter a row when it shares a word with it and scores within a
+        shown unit (1e-4) of the last on the row's previous list, or qualifies at all when that
+        list is not full: a generous margin, as these scores are not the ones ranked.
+        """
+        import numpy as np
+
+        listed = [previous.best.get(a.id, ()) for a in self.articles]
+        floor = np.fromiter((row[-1][1] - 1e-4 if row and len(row) >= self.take else RELATED_MIN - EPSILON
+                             for row in listed), dtype=np.float64, count=self.n)
+        may_enter = np.zeros(self.n, dtype=bool)
+        best = np.full(self.n, -np.inf)
+        step = max(1, BLOCK_CELLS // self.n)  # watched articles at a time: a few dense n-wide arrays
+        for start in range(0, len(watched), step):
+            rows = watched[start:start + step]
+            cosine = (self.text[rows] @ self.text_t).toarray()
+            score = scored(cosine, (self.places[rows] @ self.places_t).toarray(),
+                           (self.themes[rows] @ self.themes_t).toarray())
+            score[cosine <= 0] = -np.inf  # no shared word: no link, whatever the bonuses
+            may_enter |= (score >= floor).any(axis=0)
+            np.maximum(best, score.max(axis=0), out=best)
+        return may_enter, best
 
     def check_rows(self, rows: list[int], drift, rest_drift: float, watched, previous: LinkState):
         """For stable rows: ({row: (ranking, ceiling)} where the previous ranking provably holds, rows to redo).
@@ -528,6 +638,49 @@ def sparse_rows(rows: list[dict], dtype, keys=None):
     np.cumsum([len(row) for row in rows], out=indptr[1:])
     matrix = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), max(1, len(columns))))
     return matrix, list(columns)
+
+
+def numbered(rows: list[list], columns: dict):
+    """A float32 CSR matrix with a 1 for each key of each row, its column from ``columns``; keys not in it
+    are given the next numbers (``columns`` grows: a matrix made later may have more columns)."""
+    import numpy as np
+    from scipy import sparse
+
+    rows = [list(dict.fromkeys(row)) for row in rows]  # each key once
+    for row in rows:
+        for key in row:
+            columns.setdefault(key, len(columns))
+    indices = np.fromiter(map(columns.__getitem__, chain.from_iterable(rows)), dtype=np.int32)
+    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
+    np.cumsum([len(row) for row in rows], out=indptr[1:])
+    return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
+                             shape=(len(rows), max(1, len(columns))))
+
+
+def spliced(old, before, fresh, width: int | None = None, column_map=None):
+    """A CSR matrix with a row per entry of ``before``: row ``before[i]`` of ``old`` where that is
+    not -1 (its columns renumbered by ``column_map``, if given), else the next row of ``fresh``."""
+    import numpy as np
+    from scipy import sparse
+
+    width = width or fresh.shape[1]
+    if old is None or (before < 0).all():
+        return fresh
+    taken = before >= 0
+    lengths = np.zeros(len(before), dtype=np.int64)
+    lengths[taken] = np.diff(old.indptr)[before[taken]]
+    lengths[~taken] = np.diff(fresh.indptr)
+    starts = np.zeros(len(before), dtype=np.int64)
+    starts[taken] = old.indptr[before[taken]]
+    starts[~taken] = old.nnz + fresh.indptr[:-1]
+    indptr = np.zeros(len(before) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=indptr[1:])
+    source = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+    old_indices = old.indices if column_map is None else column_map[old.indices]
+    indices = np.concatenate([old_indices, fresh.indices])[source]
+    data = np.concatenate([old.data, fresh.data.astype(old.data.dtype, copy=False)])[source]
+    return sparse.csr_matrix((data, indices.astype(old.indices.dtype, copy=False), indptr.astype(old.indptr.dtype)),
+                             shape=(len(before), max(1, width, old.shape[1] if column_map is None else 1)))
 
 
 @dataclass(frozen=True)

@@ -18,7 +18,7 @@ from collections import Counter
 from dataclasses import dataclass
 from itertools import islice
 from pathlib import Path
-from typing import Callable
+from typing import Callable, Iterator
 from xml.sax.saxutils import escape as xml_escape
 
 import jinja2
@@ -26,7 +26,7 @@ from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import link
 from .config import LISTING_SIZE
-from .model import Article, Digest, Dropped, Page, derived
+from .model import RELATED_FREE, Article, Digest, Dropped, Page, apart_from_related, derived
 
 TEMPLATES = Path(__file__).parent / "templates"
 EXPORT_PATH = "data/articles.json"
@@ -88,6 +88,21 @@ class Deferred:
     render: Callable[[], str]
 
 
+@dataclass(frozen=True)
+class Streamed:
+    """A large file made of many small parts, one per article (the export, the feed): ``key``
+    fingerprints its bytes, made from each part's own digest, kept with the record it was made
+    from (``model.derived``); ``pieces()`` yields the bytes a piece at a time.
+
+    A writer that holds the file made under the same key need not write it, and one that does
+    not writes the pieces without encoding or hashing the whole file again: a one-page edit
+    changes a few of its thousands of parts.
+    """
+
+    key: str
+    pieces: Callable[[], Iterator[bytes]]
+
+
 @functools.lru_cache(maxsize=1)
 def renderer_version() -> str:
     """A hash of what turns a view into text: the templates, this module and Jinja2's version."""
@@ -117,6 +132,8 @@ def text_of(content) -> str:
         return content
     if isinstance(content, Deferred):
         return content.render()
+    if isinstance(content, Streamed):
+        return b"".join(content.pieces()).decode("utf-8")
     return "".join(content)
 
 
@@ -138,8 +155,8 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     """``render_site`` one file at a time, for writers that need not hold the whole site.
 
     Yields (path, content): the content is a ``Deferred`` rendering (every
-    page and the feed: a writer that holds the text made from the same key need
-    not render it again), or for the export, the one large file, an iterator of pieces.
+    page: a writer that holds the text made from the same key need not render
+    it again), or for the two large files, the feed and the export, ``Streamed``.
     ``records`` holds the export's records of the last build (``export_pieces``).
     """
     if listing_size < 1:
@@ -152,8 +169,19 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     slugs = place_slugs(place_index)
     tag_index = link.by_tag(articles)
     tag_pages = tag_slugs(tag_index)
+    changed = PAGES.changed(by_id, (slugs, tag_pages, search))
     for a in digest.articles:
-        yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search)
+        known = derived(a, page_key)
+        if changed is not None and known[2] == PAGES.generation - 1 and a.id not in changed \
+                and changed.isdisjoint([r.id for r in a.related]):
+            # the same Article, listing the same Articles, under the same place and tag addresses as
+            # in the last build, which worked out its key: the key stands (article_file would find
+            # the same inputs)
+            known[2] = PAGES.generation
+            yield f"articles/{a.slug}.md", Deferred(known[1], functools.partial(
+                render_article, env, a, digest, known[0][0], slugs, tag_pages, search))
+        else:
+            yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
@@ -177,9 +205,8 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                                  months=months if pager["number"] == 0 else [], view=timeline_view)
     yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
-    yield FEED_PATH, Deferred(fingerprint(FEED_PATH, [listed(a, feed_entry) for a in articles], site_name, site_url),
-                              functools.partial(render_feed, articles, site_name=site_name, site_url=site_url))
-    yield EXPORT_PATH, export_pieces(digest, records)
+    yield FEED_PATH, feed_file(articles, site_name=site_name, site_url=site_url)
+    yield EXPORT_PATH, export_file(digest, records)
 
 
 def listed(a: Article, view_of: Callable[[Article], dict | tuple]) -> str:
@@ -195,11 +222,11 @@ def listed(a: Article, view_of: Callable[[Article], dict | tuple]) -> str:
 def listing_token(view_of: Callable[[Article], dict | tuple]) -> Callable[[Article], str]:
     def token(a: Article) -> str:
         return fingerprint(view_of(a))
-    return token
+    return apart_from_related(token) if view_of in RELATED_FREE else token
 
 
 def render_feed(articles: list[Article], *, site_name: str, site_url: str) -> str:
-    return render_feed_entries(list(map(feed_entry, articles)), site_name=site_name, site_url=site_url)
+    return text_of(feed_file(articles, site_name=site_name, site_url=site_url))
 
 
 def listing_page(env: Environment, path: str, template: str, articles: list[Article],
@@ -249,6 +276,29 @@ class KeptListings:
 LISTINGS = KeptListings()
 
 
+class KeptPages:
+    """The last build's articles (by id) and what an article page shows of other things (the place
+    slugs, the tag pages, the search backend), for a process that builds again."""
+
+    def __init__(self):
+        self.articles: dict[str, Article] = {}
+        self.links: tuple | None = None
+        self.generation = 0  # builds so far: a page key found to stand is marked with the build's
+
+    def changed(self, articles: dict[str, Article], links: tuple) -> set[str] | None:
+        """The ids whose Article object is not the last build's (new ones among them); None when the
+        links differ or there was no last build: then every page is checked."""
+        last, same_links = self.articles, self.links == links
+        self.articles, self.links = articles, links
+        self.generation += 1
+        if not last or not same_links:
+            return None
+        return {i for i, a in articles.items() if last.get(i) is not a}
+
+
+PAGES = KeptPages()
+
+
 def render_listing(env: Environment, template: str, fixed: dict, articles: list[Article], view_of: Callable,
                    view: Callable | None) -> str:
     shown = list(map(view_of, articles))
@@ -276,19 +326,23 @@ def article_file(env: Environment, a: Article, digest: Digest, by_id: dict[str, 
     else:
         shown = related_view(a, [derived(b, headline) for b in others])
         key = fingerprint(article_key(a), shown, list(map(list, links)), search)
-        known[:] = inputs, key
+        known[:2] = inputs, key
+    known[2] = PAGES.generation
     return Deferred(key, functools.partial(render_article, env, a, digest, others, slugs, tag_pages, search))
 
 
+@apart_from_related
 def place_keys(a: Article) -> tuple[tuple[str, ...], ...]:
     return tuple(p.path for p in a.analysis.places)
 
 
 def page_key(a: Article) -> list:
-    """Where ``article_file`` keeps an article's page key: [what else the page shows, the key]."""
-    return [None, None]
+    """Where ``article_file`` keeps an article's page key: [what else the page shows, the key, the
+    last build (``KeptPages.generation``) that found them to stand]."""
+    return [None, None, -1]
 
 
+@apart_from_related
 def headline(a: Article) -> tuple[str, str]:
     """What a link to the article shows: its address (slug) and headline."""
     return a.slug, md(a.draft.title)
@@ -362,6 +416,7 @@ def render_article(env: Environment, a: Article, digest: Digest, others: tuple[A
     return env.get_template("article.md.j2").render(view)
 
 
+@apart_from_related
 def listing_view(a: Article) -> dict:
     """What a theme page lists of an article (``article_view`` in part: the same values)."""
     d, an = a.draft, a.analysis
@@ -386,6 +441,7 @@ def theme_names(digest: Digest) -> dict[str, str]:
     return {t.key: t.name for t in digest.themes}
 
 
+@apart_from_related
 def dated_view(a: Article) -> dict:
     """What a place's or a tag's page lists of an article."""
     return {"slug": a.slug, "title": md(a.draft.title), "date": a.analysis.date.value or ""}
@@ -534,6 +590,7 @@ def timeline_months(articles: list[Article], size: int) -> list[dict]:
     return list(months.values())
 
 
+@apart_from_related
 def timeline_item(a: Article) -> dict:
     """What the timeline lists of an article (its date, to group it by)."""
     return {"slug": a.slug, "title": md(a.draft.title), "reason": md(a.analysis.date.source),
@@ -606,18 +663,39 @@ def render_template(env: Environment, template: str, view: dict) -> str:
     return env.get_template(template).render(view)
 
 
+@apart_from_related
 def feed_entry(a: Article) -> tuple:
     """What the feed says of an article: (id, headline, URL, date, summary, theme keys)."""
     return a.id, a.draft.title, a.url, a.analysis.date.value, "".join(a.analysis.summary), a.theme_keys
 
 
-def render_feed_entries(entries: list[tuple], *, site_name: str, site_url: str) -> str:
+def feed_file(articles: list[Article], *, site_name: str, site_url: str) -> Streamed:
+    """The Atom feed, an entry per article (newest first), each entry's bytes kept with its article."""
     base = site_url.rstrip("/") + "/" if site_url else ""
-    updated = max((date for _, _, _, date, _, _ in entries if date), default="1970-01-01")
-    parts = []
-    for article_id, title, url, date, summary, theme_keys in entries:
-        parts.append(
-            "  <entry>\n"
+    updated = max((a.analysis.date.value for a in articles if a.analysis.date.value), default="1970-01-01")
+    head = ('<?xml version="1.0" encoding="utf-8"?>\n'
+            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh">\n'
+            f"  <title>{xml_escape(site_name)}</title>\n"
+            f"  <id>tag:digest,2024:feed</id>\n"
+            f'  <link rel="self" href="{xml_escape(base + FEED_PATH)}"/>\n'
+            f"  <updated>{updated}T00:00:00Z</updated>\n"
+            f"  <author><name>{xml_escape(site_name)}</name></author>\n").encode("utf-8")
+    return streamed(head, [("", [derived(a, feed_entry_part(base)) for a in articles])], b"</feed>\n")
+
+
+@functools.cache
+def feed_entry_part(base: str) -> Callable[[Article], tuple[bytes, bytes]]:
+    """What makes an article's feed entry (bytes, digest) for links under ``base`` (one maker per base,
+    so an entry kept with its article is the one for this base)."""
+    @apart_from_related  # as feed_entry
+    def part(a: Article) -> tuple[bytes, bytes]:
+        return hashed(feed_entry_text(feed_entry(a), base).encode("utf-8"))
+    return part
+
+
+def feed_entry_text(entry: tuple, base: str) -> str:
+    article_id, title, url, date, summary, theme_keys = entry
+    return ("  <entry>\n"
             f"    <id>tag:digest,2024:{article_id}</id>\n"
             f"    <title>{xml_escape(title)}</title>\n"
             f'    <link href="{xml_escape(base + url)}"/>\n'
@@ -625,58 +703,79 @@ def render_feed_entries(entries: list[tuple], *, site_name: str, site_url: str) 
             f"    <summary>{xml_escape(summary)}</summary>\n"
             + "".join(f'    <category term="{xml_escape(k)}"/>\n' for k in theme_keys)
             + "  </entry>\n")
-    return ('<?xml version="1.0" encoding="utf-8"?>\n'
-            '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh">\n'
-            f"  <title>{xml_escape(site_name)}</title>\n"
-            f"  <id>tag:digest,2024:feed</id>\n"
-            f'  <link rel="self" href="{xml_escape(base + FEED_PATH)}"/>\n'
-            f"  <updated>{updated}T00:00:00Z</updated>\n"
-            f"  <author><name>{xml_escape(site_name)}</name></author>\n"
-            + "".join(parts) + "</feed>\n")
+
+
+def hashed(*pieces: bytes) -> tuple:
+    """The pieces of one part of a ``Streamed`` file, then their digest."""
+    digest = hashlib.sha1()
+    for piece in pieces:
+        digest.update(piece)
+    return (*pieces, digest.digest())
+
+
+def streamed(head: bytes, sections: list[tuple[str, list[tuple]]], tail: bytes, *, opening: bytes = b"",
+             start: bytes = b"", separator: bytes = b"", closing: bytes = b"") -> Streamed:
+    """A ``Streamed`` file: ``head``, then per section ``opening`` (``{name}`` replaced by its name),
+    ``start`` and its parts (as ``hashed`` gives them) with ``separator`` between them, and
+    ``closing``; then ``tail``. The key hashes the layout and each part's digest, not the file."""
+    key = hashlib.sha1(b"\0".join([renderer_version().encode(), head, tail, start, separator, closing]))
+    openings = []
+    for name, parts in sections:
+        openings.append(opening.replace(b"{name}", name.encode("utf-8")))
+        key.update(b"%d\0%s\0" % (len(parts), openings[-1]))
+        key.update(b"".join([part[-1] for part in parts]))
+
+    def pieces() -> Iterator[bytes]:
+        yield head
+        for section_opening, (_, parts) in zip(openings, sections):
+            yield section_opening
+            between = start
+            for part in parts:
+                yield between
+                yield from part[:-1]
+                between = separator
+            yield closing
+        yield tail
+    return Streamed(key.hexdigest(), pieces)
 
 
 def export_json(digest: Digest) -> str:
     """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order."""
-    return "".join(export_pieces(digest))
+    return text_of(export_file(digest))
 
 
-def export_pieces(digest: Digest, records: dict | None = None):
-    """The export, a piece at a time: one record per line, readable and diffable.
+def export_file(digest: Digest, records: dict | None = None) -> Streamed:
+    """The export: one record per line, readable and diffable, each line's bytes kept with its
+    record (``model.derived``).
 
     Each record is written by json's C encoder (``indent`` would switch to the
     pure-Python one, about ten times slower). ``records`` maps article ids to
-    (key, record) from the last build: an article whose ``article_key`` is the
-    same gets the same line without building and encoding it again; the map is
-    brought up to date (only this export's articles stay in it).
+    (key, JSON before the related list, after it) from the last build
+    (``article_lines``); the map is brought up to date (only this export's
+    articles stay in it).
     """
     counts = {t.key: sum(1 for a in digest.articles if a.theme_keys[0] == t.key) for t in digest.themes}
-    yield '{"themes": ' + JSON({t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes})
-    sections = [
-        ("articles", article_lines(digest.articles, records)),
-        ("dropped", (derived(d, dropped_line) for d in digest.dropped)),
-        ("pages", (derived(p, page_line) for p in digest.pages)),
-    ]
-    for name, lines in sections:
-        yield f',\n"{name}": ['
-        separator = "\n"
-        for line in lines:
-            yield separator + (line if isinstance(line, str) else JSON(line))
-            separator = ",\n"
-        yield "\n]"
-    yield "}\n"
+    head = ('{"themes": ' + JSON({t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes}))
+    return streamed(head.encode("utf-8"), [
+        ("articles", list(article_lines(digest.articles, records))),
+        ("dropped", [derived(d, dropped_line) for d in digest.dropped]),
+        ("pages", [derived(p, page_line) for p in digest.pages]),
+    ], b"}\n", opening=b',\n"{name}": [', start=b"\n", separator=b",\n", closing=b"\n]")
 
 
-def dropped_line(d: Dropped) -> str:
-    return JSON({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text, "reason": d.reason})
+def dropped_line(d: Dropped) -> tuple[bytes, bytes]:
+    return hashed(JSON({"file": d.file, "lines": list(d.lines), "kind": d.kind, "text": d.text,
+                        "reason": d.reason}).encode("utf-8"))
 
 
-def page_line(p: Page) -> str:
-    return JSON({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper, "edition": p.meta.edition,
-                 "date": p.meta.date, "warnings": list(p.warnings)})
+def page_line(p: Page) -> tuple[bytes, bytes]:
+    return hashed(JSON({"file": p.file, "encoding": p.encoding, "newspaper": p.meta.newspaper,
+                        "edition": p.meta.edition, "date": p.meta.date, "warnings": list(p.warnings)}).encode("utf-8"))
 
 
 def article_lines(articles, records: dict | None):
-    """Each article's record as a line of JSON, the unchanged parts as the last build wrote them.
+    """Each article's record as a line of JSON (its pieces, then their digest: ``hashed``), the
+    unchanged parts as the last build wrote them.
 
     A record is its article's own fields around its related list: a new day's
     pages shift almost every related score a little, and the rest of the record
@@ -686,26 +785,28 @@ def article_lines(articles, records: dict | None):
     record's own JSON, so the line is the bytes ``JSON(article_record(a))`` gives.
     """
     if records is None:
-        yield from map(JSON, map(article_record, articles))
+        for a in articles:
+            yield hashed(JSON(article_record(a)).encode("utf-8"))
         return
     last = dict(records)
     records.clear()
     for a in articles:
         if article_key(a) is None:
-            yield JSON(article_record(a))
+            yield hashed(JSON(article_record(a)).encode("utf-8"))
             continue
-        key, before, related, after = derived(a, export_line, last)
+        key, before, related, after, line_digest = derived(a, export_line, last)
         records[a.id] = (key, before, after)
-        yield before + related + after
+        yield before, related, after, line_digest
 
 
-def export_line(a: Article, last: dict) -> tuple[str, str, str, str]:
-    """An article's line of the export, in pieces: the key of its own fields, the JSON before its
-    related list, the related list, and after it (those of ``last`` when the key is the same)."""
+def export_line(a: Article, last: dict) -> tuple[str, bytes, bytes, bytes, bytes]:
+    """An article's line of the export: the key of its own fields, the UTF-8 JSON before its related
+    list, the related list and after it (those of ``last`` when the key is the same), their digest."""
     key = fingerprint(article_key(a))
     known = last.get(a.id)
     before, after = known[1:] if known and known[0] == key else record_around_related(a)
-    return key, before, JSON([r.id for r in a.related]) + RELATED_REASONS + JSON(related_reasons(a)), after
+    related = (JSON([r.id for r in a.related]) + RELATED_REASONS + JSON(related_reasons(a))).encode("utf-8")
+    return (key, *hashed(before, related, after))
 
 
 RELATED = ', "related": '
@@ -719,7 +820,7 @@ def record_around_related(a: Article) -> tuple[str, str]:
     # Inside a JSON string every quote is escaped, so `, "related": ` and `, "source": ` with bare quotes
     # occur only as the record's own keys (the related lists' keys are id, score and reason).
     start = line.index(RELATED) + len(RELATED)
-    return line[:start], line[line.index(AFTER_RELATED, start):]
+    return line[:start].encode("utf-8"), line[line.index(AFTER_RELATED, start):].encode("utf-8")
 
 
 def related_reasons(a: Article) -> list[dict]:

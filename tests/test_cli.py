@@ -32,11 +32,48 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
     (out / "index.md").write_text("首页，旧\n", encoding="utf-8")
     assert write_site(out, files.items()) == (2, 1)
     assert (out / "index.md").read_text(encoding="utf-8") == "首页，新\n"
-    # a large file comes in pieces; unchanged pieces are not written again
-    assert write_site(out, [("data/big.json", iter(["[1,", "2]\n"]))]) == (1, 1)
-    assert write_site(out, [("data/big.json", iter(["[1,", "2]\n"]))]) == (1, 0)
+    # a large file comes in pieces, under a key: written only when the key changed or the file was edited
+    from generator.render import Streamed
+
+    def big(key, *pieces):
+        return [("data/big.json", Streamed(key, lambda: iter(pieces)))]
+
+    assert write_site(out, big("k1", b"[1,", b"2]\n")) == (1, 1)
+    assert write_site(out, big("k1", b"[1,", b"2]\n")) == (1, 0)
     assert (out / "data/big.json").read_text(encoding="utf-8") == "[1,2]\n"
     assert not (out / "index.md").exists()
+    assert write_site(out, big("k2", b"[1,", b"3]\n")) == (1, 1)
+    (out / "data/big.json").write_text("[0]\n", encoding="utf-8")
+    assert write_site(out, big("k2", b"[1,", b"3]\n")) == (1, 1)
+    assert (out / "data/big.json").read_text(encoding="utf-8") == "[1,3]\n"
+
+
+def test_a_build_server_frees_a_replaced_large_file_after_it_answered(tmp_path, monkeypatch):
+    """The old file stays linked in the staging folder (not removed as a stray) until the
+    Keeper's flush: a reader sees the old file or the new one, never none."""
+    from generator import cli, pagework
+    from generator.render import Streamed
+
+    monkeypatch.setattr(pagework, "KEEPER", pagework.Keeper())
+    monkeypatch.setattr(cli, "FREE_LATER_BYTES", 4)
+    out = tmp_path / "out"
+
+    def site(*pieces):
+        return [("data/big.json", Streamed(repr(pieces), lambda: iter(pieces))), ("index.md", "首页\n")]
+
+    assert cli.write_site(out, site(b"[1,", b"2]\n")) == (2, 2)
+    pagework.KEEPER.flush()
+    old = out / "data/big.json"
+    assert cli.write_site(out, site(b"[1,", b"3]\n")) == (2, 1)
+    staging = [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
+    assert len(staging) == 1 and [f.read_bytes() for f in staging[0].iterdir()] == [b"[1,2]\n"]
+    assert old.read_bytes() == b"[1,3]\n"
+    pagework.KEEPER.flush()
+    assert not [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
+    assert cli.write_site(out, site(b"[1,", b"3]\n")) == (2, 0)
+    monkeypatch.setattr(pagework, "KEEPER", None)  # a one-shot build: nothing is left behind
+    assert cli.write_site(out, site(b"[4]\n")) == (2, 1)
+    assert not [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
 
 
 def test_a_deferred_page_is_rendered_only_when_its_inputs_or_the_file_changed(tmp_path):

@@ -100,6 +100,7 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
 def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_digest):
     """A record's JSON before and after its related list is kept; the line is still the record's JSON,
     whatever quotes and key names the headline and the reasons hold."""
+    import hashlib
     from dataclasses import replace
 
     from generator.render import JSON, article_lines, article_record
@@ -109,11 +110,16 @@ def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_dig
                         related=tuple(r._replace(reason=tricky) for r in a.related))
                 for a in seed_digest.articles]
     assert any(a.related for a in articles)
+    def lines(articles, records):  # each line's pieces joined, checked against their digest
+        made = [(b"".join(pieces), digest) for *pieces, digest in article_lines(articles, records)]
+        assert all(hashlib.sha1(line).digest() == digest for line, digest in made)
+        return [line.decode("utf-8") for line, _ in made]
+
     records = {}
     for _ in range(2):  # made, then kept
-        assert list(article_lines(articles, records)) == [JSON(article_record(a)) for a in articles]
+        assert lines(articles, records) == [JSON(article_record(a)) for a in articles]
     moved = [replace(a, related=tuple(r._replace(score=r.score / 3) for r in a.related[::-1])) for a in articles]
-    assert list(article_lines(moved, records)) == [JSON(article_record(a)) for a in moved]
+    assert lines(moved, records) == [JSON(article_record(a)) for a in moved]
     assert set(records) == {a.id for a in articles}
 
 

@@ -199,6 +199,8 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
     monkeypatch.setattr(pagework, "KEEPER", pagework.Keeper())
     monkeypatch.setattr(pipeline, "LAST_BUILT", {})
     monkeypatch.setattr(pagework, "KNOWN_FILES", pagework.KnownFiles())
+    monkeypatch.setattr(render, "LISTINGS", render.KeptListings())
+    monkeypatch.setattr(render, "PAGES", render.KeptPages())
     monkeypatch.setattr(pagework, "SETTLED_NS", 0)  # every edit here changes the file's size
     updates = []
     monkeypatch.setattr(analyze.Tally, "update", lambda tally, terms, update=analyze.Tally.update:
@@ -208,7 +210,9 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
         lambda: None,  # the first build
         lambda: None,  # nothing changed
         lambda: pages[2].write_text(pages[2].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
-        # the headline of an article that others list as related
+        # an article that others list as related: an editor's headline for it (its words, and so every
+        # score, stay: the pages listing it change), then its headline in the page itself
+        lambda: (seeds / "corrections.yml").write_text(f"{linked['id']}:\n  title: 编辑给的标题\n", encoding="utf-8"),
         lambda: retitle(seeds / linked["source"]["file"], linked["title"], linked["title"] + "（续）"),
         lambda: (seeds / "corrections.yml").write_text(
             f"{hidden}:\n  hide: true\n{renamed}:\n  title: 编辑改过的标题\n  places: [淄博市临淄区]\n", encoding="utf-8"),
@@ -230,8 +234,9 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
             fresh.setattr(pipeline, "LAST_BUILT", {})
             fresh.setattr(pagework, "KNOWN_FILES", pagework.KnownFiles())
             fresh.setattr(analyze, "LAST_TALLY", None)
-            fresh.setattr(related, "LAST_LINKED", [None, None])
+            fresh.setattr(related, "LAST_LINKED", [None, None, None])
             fresh.setattr(render, "LISTINGS", render.KeptListings())
+            fresh.setattr(render, "PAGES", render.KeptPages())
             alone = generate(capsys, seeds, tmp_path / f"alone{step}", tmp_path / f"own-cache{step}", "--no-server")
         assert pipeline.LAST_BUILT == served_articles
         assert kept[0] == alone[0] == 0, alone
