@@ -224,10 +224,7 @@ def write_site(out: Path, files) -> tuple[int, int]:
 
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / MANIFEST
-    try:
-        known = json.loads(manifest_path.read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        known = {}
+    known = read_manifest(manifest_path)
     staging = Path(tempfile.mkdtemp(prefix=".digest-staging-", dir=out))
     manifest, staged = {}, []
     later = pagework.KEEPER.later if pagework.KEEPER is not None else None
@@ -277,8 +274,38 @@ def write_site(out: Path, files) -> tuple[int, int]:
         if not staging_kept:
             shutil.rmtree(staging, ignore_errors=True)
     remove_others(out, set(manifest) | {MANIFEST}, staging)
-    manifest_path.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    if later is not None:
+        later.append(functools.partial(write_manifest, manifest_path, manifest))
+    else:
+        write_manifest(manifest_path, manifest)
     return len(manifest), len(staged)
+
+
+# A build server's last manifest per output folder, with the file's signature when it was written
+# (``pagework.file_signature``): the next build takes it back instead of parsing the file again,
+# unless someone changed the file since. The server writes it after it answered (a server that
+# dies before leaves no manifest, so the next build compares every file in full).
+KEPT_MANIFESTS: dict[str, tuple[tuple, dict]] = {}
+
+
+def read_manifest(path: Path) -> dict:
+    from .pagework import file_signature
+
+    kept = KEPT_MANIFESTS.get(str(path))
+    if kept is not None and kept[0] == file_signature(path):
+        return kept[1]
+    try:
+        return json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def write_manifest(path: Path, manifest: dict) -> None:
+    from . import pagework
+
+    path.write_text(json.dumps(manifest, sort_keys=True), encoding="utf-8")
+    if pagework.KEEPER is not None:
+        KEPT_MANIFESTS[str(path)] = (pagework.file_signature(path), manifest)
 
 
 def write_pieces(target: str, pieces) -> None:

@@ -241,7 +241,7 @@ def listing_page(env: Environment, path: str, template: str, articles: list[Arti
     builds, always with the same keys in the same order).
     """
     made = (template, list(map(id, articles)), fixed)
-    key = LISTINGS.key(path, made)
+    key = LISTINGS.key(path, made) or LISTINGS.key_if_shown_alike(path, made, articles, view_of)
     if key is None:
         key = LISTINGS.keep(path, made, articles, fingerprint(template, fixed, [listed(a, view_of)
                                                                                  for a in articles]))
@@ -267,6 +267,17 @@ class KeptListings:
             return None
         self.made[path] = kept
         return kept[2]
+
+    def key_if_shown_alike(self, path: str, made: tuple, articles: list[Article], view_of) -> str | None:
+        """The last key for the path when the page lists as many articles under an equal view and
+        each is the same Article as then or shows the same (``listed``): an article whose related
+        list moved is another object that lists alike (``model.relinked`` carries its fingerprint)."""
+        kept = self.last.get(path)
+        if kept is None or kept[0][0] != made[0] or len(kept[1]) != len(articles) or kept[0][2] != made[2]:
+            return None
+        if not all(a is b or listed(a, view_of) == listed(b, view_of) for a, b in zip(articles, kept[1])):
+            return None
+        return self.keep(path, made, articles, kept[2])
 
     def keep(self, path: str, made: tuple, articles: list[Article], key: str) -> str:
         self.made[path] = (made, articles, key)

@@ -164,3 +164,25 @@ def test_check_reports_per_page(capsys):
     assert main(["check", "--seeds", str(SEEDS)]) == 0
     out = capsys.readouterr().out
     assert "004_54c9fe256b89c4a1.txt" in out and "advertisement" in out
+
+
+def test_a_build_server_takes_back_the_manifest_it_wrote_unless_someone_changed_it(tmp_path, monkeypatch):
+    import json
+
+    from generator import cli, pagework
+
+    monkeypatch.setattr(pagework, "KEEPER", pagework.Keeper())
+    monkeypatch.setattr(cli, "KEPT_MANIFESTS", {})
+    out, files = tmp_path / "out", [("a.md", "甲\n")]
+    assert cli.write_site(out, files) == (1, 1)
+    assert not (out / cli.MANIFEST).exists()  # written after the server answered
+    pagework.KEEPER.flush()
+    assert (out / cli.MANIFEST).exists()
+    parsed = []
+    monkeypatch.setattr(json, "loads", lambda text, loads=json.loads: parsed.append(text) or loads(text))
+    assert cli.write_site(out, files) == (1, 0)
+    pagework.KEEPER.flush()
+    assert parsed == []
+    (out / cli.MANIFEST).write_text("{}", encoding="utf-8")  # someone else's: read, every file compared in full
+    assert cli.write_site(out, files) == (1, 0)
+    assert parsed == ["{}"]
