@@ -163,7 +163,8 @@ def run_generate(args) -> int:
     from .pipeline import Stopwatch, build, gc_paused
 
     settings = settings_from(args)
-    total = len(list(settings.seeds.glob("*.txt"))) if settings.seeds.is_dir() else 0
+    # the pages to count, only for a terminal's progress line (a build server's output is not one)
+    total = len(list(settings.seeds.glob("*.txt"))) if sys.stderr.isatty() and settings.seeds.is_dir() else 0
     stopwatch = Stopwatch()
     with gc_paused():
         digest, report = build(settings, progress=progress_printer(total), stopwatch=stopwatch)

@@ -343,6 +343,14 @@ def settled_signature(path: Path) -> tuple | None:
 KNOWN_FILES = KnownFiles()
 
 
+def warm_up() -> None:
+    """Load what working a page loads on first use: the segmenter's tables and pypinyin (half a
+    second here). A build server does it before it is ready, so that the first edit's rebuild
+    does not pay for it."""
+    default_segmenter()
+    link.pinyin_words("淄博")
+
+
 def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = None, progress=None) -> list[PageWork]:
     """PageWork for every path, in the given order: from the cache, else computed (in parallel)."""
     results: list[PageWork | None] = [None] * len(paths)

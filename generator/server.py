@@ -168,6 +168,7 @@ def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop_on_signal) if in_main_thread else None
     pagework.KEEPER = pagework.Keeper()
+    pagework.warm_up()
     say(f"digest: build server for {cache} ready; `digest generate --cache {cache} …` builds here. Ctrl-C stops it.")
     try:
         while True:
