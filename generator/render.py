@@ -70,6 +70,14 @@ def environment() -> Environment:
     return env
 
 
+def compile_templates() -> None:
+    """Compile every template now (a build server does before it is ready: the first edit's rebuild
+    would otherwise compile the templates of the pages it renders)."""
+    env = environment()
+    for path in sorted(TEMPLATES.glob("*.j2")):
+        env.get_template(path.name)
+
+
 def part_suffix(pager: dict) -> str:
     """What a page title adds for archive part k of a long listing."""
     return f" · 往期 {pager['number']}" if pager["number"] else ""

@@ -148,7 +148,7 @@ def listening(path: Path) -> bool:
 def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
     """Answer builds for the cache folder ``cache`` until interrupted (Ctrl-C, SIGTERM), idle for
     ``idle_timeout`` seconds, or outdated. Returns the exit code."""
-    from . import pagework  # the heavy imports: only the server pays them, once
+    from . import pagework, render  # the heavy imports: only the server pays them, once
 
     if not available():
         raise ServerError("this system has no Unix sockets; build without the server")
@@ -169,6 +169,7 @@ def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
     previous = signal.signal(signal.SIGTERM, stop_on_signal) if in_main_thread else None
     pagework.KEEPER = pagework.Keeper()
     pagework.warm_up()
+    render.compile_templates()
     say(f"digest: build server for {cache} ready; `digest generate --cache {cache} …` builds here. Ctrl-C stops it.")
     try:
         while True:
