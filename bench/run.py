@@ -14,8 +14,9 @@ in separate processes and in the same run:
             process that imports the same and works that one page only (the least
             any rebuild in a new process pays after an edit)
   server    the same through a build server (digest server, kept running): nothing changed, then
-            three other pages changed one after another, the median rebuild reported (the
-            command is a new process that hands the build to the server)
+            three other pages changed one after another, each once the server is idle, the
+            median rebuild reported (the command is a new process that hands the build to the
+            server)
   a day     digest generate again after a day's 20 new pages were added (warm cache)
   mkdocs    mkdocs build of the site (empty cache), then mkdocs build --dirty after
             one more page changed (what `mkdocs serve --dirty` does after an edit), then
@@ -34,6 +35,7 @@ import json
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -179,11 +181,16 @@ def through_server(served: list[str], cache: Path, pages: list[Path], env: dict)
         assert "ready" in server.stdout.readline()
         timed(served, env=env)
         row = {"served_unchanged_s": timed(served, env=env)[0]}
-        rebuilds = []
+        rebuilds, after = [], []
         for page in pages:
+            # the edit finds the server idle, as an editor's next save would: done with the cache folder
+            started = time.perf_counter()
+            wait_until_idle(cache)
+            after.append(time.perf_counter() - started)
             page.write_text(page.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
             seconds, _, _, err = timed(served, env=env)
             rebuilds.append((seconds, stage_timings(err)))
+        row["served_after_answer_s"] = after  # what the server did after the last answer (cache, old files)
         rebuilds.sort(key=lambda rebuild: rebuild[0])
         row["served_one_page_s"], row["served_one_page_stages"] = rebuilds[len(rebuilds) // 2]
         row["served_one_page_all_s"] = [seconds for seconds, _ in rebuilds]
@@ -192,6 +199,18 @@ def through_server(served: list[str], cache: Path, pages: list[Path], env: dict)
         log = server.communicate(timeout=60)[0]
     assert log.count("exit 0") == 2 + len(pages), log  # all were built in the server
     return row
+
+
+def wait_until_idle(cache: Path) -> None:
+    """Return once the build server for ``cache`` has finished what it does after an answer: it
+    accepts the next connection only then, and closes one that sends nothing."""
+    from generator.server import socket_path
+
+    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
+        probe.connect(str(socket_path(cache)))
+        probe.shutdown(socket.SHUT_WR)
+        while probe.recv(1024):
+            pass
 
 
 def first_result(site: Path, query: str = "退役军人") -> dict:
