@@ -4,8 +4,9 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import defaultdict
+from collections import Counter, defaultdict
 from functools import lru_cache
+from itertools import chain
 
 from .model import Article, Draft, apart_from_related, derived
 
@@ -104,6 +105,12 @@ def tags_of(a: Article) -> tuple[str, ...]:
 @apart_from_related
 def own_tags(a: Article) -> tuple[str, ...]:
     return tuple(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
+
+
+def shared_tags(articles: list[Article]) -> list[str]:
+    """The tags with a page (``by_tag``'s keys), counted without listing their articles."""
+    counts = Counter(chain.from_iterable(map(tags_of, articles)))
+    return [tag for tag, count in counts.items() if count >= TAG_PAGE_MIN]
 
 
 def by_tag(articles: list[Article]) -> dict[str, list[Article]]:

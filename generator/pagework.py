@@ -357,30 +357,25 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
     results: list[PageWork | None] = [None] * len(paths)
     todo: list[tuple[int, PageSource, str]] = []
     for i, path in enumerate(paths):
-        key = KNOWN_FILES.key(path, cache)
+        key = KNOWN_FILES.key(path, cache)  # a file this process read before, unchanged since: not read again
         cached = cache.load(path.name, key) if key else None
-        if cached is not None:  # a file this process read before, unchanged since: not read again
-            results[i] = work = replace(cached, key=key)
-            cache.keep(path.name, key, work)
-            if progress:
-                progress(path.name)
-            continue
-        try:
-            signature = settled_signature(path)
-            source = PageSource(path.name, path.read_bytes())
-        except OSError as err:
-            results[i] = PageWork(None, problem=f"{path.name}: {err.strerror}")
-            continue
-        key = cache.key(source)
-        KNOWN_FILES.remember(path, cache, signature, key)
-        cached = cache.load(source.name, key)
-        if cached is not None:
-            results[i] = work = replace(cached, key=key)
-            cache.keep(source.name, key, work)
-            if progress:
-                progress(path.name)
-        else:
-            todo.append((i, source, key))
+        if cached is None:
+            try:
+                signature = settled_signature(path)
+                source = PageSource(path.name, path.read_bytes())
+            except OSError as err:
+                results[i] = PageWork(None, problem=f"{path.name}: {err.strerror}")
+                continue
+            key = cache.key(source)
+            KNOWN_FILES.remember(path, cache, signature, key)
+            cached = cache.load(source.name, key)
+            if cached is None:
+                todo.append((i, source, key))
+                continue
+        results[i] = work = replace(cached, key=key)
+        cache.keep(path.name, key, work)
+        if progress:
+            progress(path.name)
     workers = (os.cpu_count() or 1) if workers is None else workers
     if len(todo) >= PARALLEL_MIN_PAGES and workers > 1:
         default_segmenter()  # load the dictionary once; forked workers share it

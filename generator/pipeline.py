@@ -13,9 +13,7 @@ from __future__ import annotations
 import contextlib
 import gc
 import time
-from collections import Counter
 from dataclasses import dataclass, replace
-from itertools import chain
 from pathlib import Path
 from typing import Callable
 
@@ -174,9 +172,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     # the pinyin the site shows: of every headline (the URLs), place name and shared tag (their pages)
     pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
     names = {name for a in articles for place in a.analysis.places for name in place.path}
-    tagged = Counter(chain.from_iterable(map(link.tags_of, articles)))
-    shared_tags = (tag for tag, count in tagged.items() if count >= link.TAG_PAGE_MIN)  # those with a page
-    for name in names.union(shared_tags):
+    for name in names.union(link.shared_tags(articles)):
         pinyin[link.normalise_title(name)] = link.pinyin_of(name)
     pinyin_file.store(pinyin)
     report = replace(report, warnings=report.warnings + tuple(problems))

@@ -619,16 +619,12 @@ def shared_words(text, words: list[str], left: list[int], right: list[int], top:
     return result
 
 
-def sparse_rows(rows: list[dict], dtype, keys=None):
-    """A CSR matrix with a row per dict and a column per key, and the keys.
-
-    Columns are numbered in the order of ``keys`` if given (it must hold every key), else first seen.
-    """
+def sparse_rows(rows: list[dict], dtype, keys):
+    """A CSR matrix with a row per dict and a column per key, numbered in the order of ``keys`` (it
+    must hold every key), and the keys."""
     import numpy as np
     from scipy import sparse
 
-    if keys is None:
-        keys = dict.fromkeys(chain.from_iterable(rows))  # first seen first
     columns = {key: k for k, key in enumerate(keys)}
     # map and chain iterate in C: a corpus has millions of (word, weight) entries
     size = sum(map(len, rows))
@@ -644,26 +640,20 @@ def numbered(rows: list[list], columns: dict):
     """A float32 CSR matrix with a 1 for each key of each row, its column from ``columns``; keys not in it
     are given the next numbers (``columns`` grows: a matrix made later may have more columns)."""
     import numpy as np
-    from scipy import sparse
 
-    rows = [list(dict.fromkeys(row)) for row in rows]  # each key once
-    for row in rows:
-        for key in row:
-            columns.setdefault(key, len(columns))
-    indices = np.fromiter(map(columns.__getitem__, chain.from_iterable(rows)), dtype=np.int32)
-    indptr = np.zeros(len(rows) + 1, dtype=np.int32)
-    np.cumsum([len(row) for row in rows], out=indptr[1:])
-    return sparse.csr_matrix((np.ones(len(indices), dtype=np.float32), indices, indptr),
-                             shape=(len(rows), max(1, len(columns))))
+    for key in chain.from_iterable(rows):
+        columns.setdefault(key, len(columns))
+    return sparse_rows([dict.fromkeys(row, 1.0) for row in rows], np.float32, columns)[0]
 
 
 def spliced(old, before, fresh, width: int | None = None, column_map=None):
     """A CSR matrix with a row per entry of ``before``: row ``before[i]`` of ``old`` where that is
-    not -1 (its columns renumbered by ``column_map``, if given), else the next row of ``fresh``."""
+    not -1 (its columns renumbered by ``column_map``, if given), else the next row of ``fresh``;
+    ``width`` columns (else as many as ``fresh``, which has at least as many as ``old``)."""
     import numpy as np
     from scipy import sparse
 
-    width = width or fresh.shape[1]
+    width = max(1, width or fresh.shape[1])
     if old is None or (before < 0).all():
         return fresh
     taken = before >= 0
@@ -680,7 +670,7 @@ def spliced(old, before, fresh, width: int | None = None, column_map=None):
     indices = np.concatenate([old_indices, fresh.indices])[source]
     data = np.concatenate([old.data, fresh.data.astype(old.data.dtype, copy=False)])[source]
     return sparse.csr_matrix((data, indices.astype(old.indices.dtype, copy=False), indptr.astype(old.indptr.dtype)),
-                             shape=(len(before), max(1, width, old.shape[1] if column_map is None else 1)))
+                             shape=(len(before), width))
 
 
 @dataclass(frozen=True)

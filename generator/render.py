@@ -165,7 +165,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     Yields (path, content): the content is a ``Deferred`` rendering (every
     page: a writer that holds the text made from the same key need not render
     it again), or for the two large files, the feed and the export, ``Streamed``.
-    ``records`` holds the export's records of the last build (``export_pieces``).
+    ``records`` holds the export's records of the last build (``export_file``).
     """
     if listing_size < 1:
         raise ValueError(f"listing_size must be at least 1, not {listing_size}")
@@ -179,17 +179,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     tag_pages = tag_slugs(tag_index)
     changed = PAGES.changed(by_id, (slugs, tag_pages, search))
     for a in digest.articles:
-        known = derived(a, page_key)
-        if changed is not None and known[2] == PAGES.generation - 1 and a.id not in changed \
-                and changed.isdisjoint([r.id for r in a.related]):
-            # the same Article, listing the same Articles, under the same place and tag addresses as
-            # in the last build, which worked out its key: the key stands (article_file would find
-            # the same inputs)
-            known[2] = PAGES.generation
-            yield f"articles/{a.slug}.md", Deferred(known[1], functools.partial(
-                render_article, env, a, digest, known[0][0], slugs, tag_pages, search))
-        else:
-            yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search)
+        yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search, changed)
     for theme in digest.themes:
         members = [a for a in articles if theme.key in a.theme_keys[:1] or
                    (theme.key != "other" and theme.key in a.theme_keys)]
@@ -231,10 +221,6 @@ def listing_token(view_of: Callable[[Article], dict | tuple]) -> Callable[[Artic
     def token(a: Article) -> str:
         return fingerprint(view_of(a))
     return apart_from_related(token) if view_of in RELATED_FREE else token
-
-
-def render_feed(articles: list[Article], *, site_name: str, site_url: str) -> str:
-    return text_of(feed_file(articles, site_name=site_name, site_url=site_url))
 
 
 def listing_page(env: Environment, path: str, template: str, articles: list[Article],
@@ -325,29 +311,35 @@ def render_listing(env: Environment, template: str, fixed: dict, articles: list[
 
 
 def article_file(env: Environment, a: Article, digest: Digest, by_id: dict[str, Article], slugs: dict,
-                 tag_pages: dict, search: str) -> Deferred:
-    """An article's page, rendered only on demand (``Deferred``)."""
+                 tag_pages: dict, search: str, changed: set[str] | None = None) -> Deferred:
+    """An article's page, rendered only on demand (``Deferred``). ``changed``: the ids whose Article
+    is not the last build's, when the place and tag addresses are the same (``KeptPages.changed``)."""
+    known = derived(a, page_key)  # never confirmed for an article an editor corrected
+    if changed is not None and known[2] == PAGES.generation - 1 and a.id not in changed \
+            and changed.isdisjoint([r.id for r in a.related]):
+        # the same Article, listing the same Articles, under the same addresses as in the last
+        # build, which worked out its key: the key stands without gathering its inputs again
+        known[2] = PAGES.generation
+        return Deferred(known[1], functools.partial(render_article, env, a, digest, known[0][0], slugs,
+                                                    tag_pages, search))
+    own = article_key(a)
     # what the page shows of other things: its related articles' addresses and headlines, and
     # where its place links and tag chips lead
     others = tuple(map(by_id.__getitem__, [r.id for r in a.related]))
-    links = (tuple(map(slugs.__getitem__, derived(a, place_keys))), tuple(map(tag_pages.get, link.tags_of(a))))
-    if article_key(a) is None:  # an editor's correction: the whole view is the key
-        related = related_view(a, [derived(b, headline) for b in others])
-        inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": related, "search": search}
-        return Deferred(fingerprint(inputs), functools.partial(render_article, env, a, digest, others, slugs,
-                                                               tag_pages, search))
+    render = functools.partial(render_article, env, a, digest, others, slugs, tag_pages, search)
+    if own is None:  # an editor's correction: the whole view is the key
+        inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": shown_related(a, others),
+                  "search": search}
+        return Deferred(fingerprint(inputs), render)
     # Made from unchanged page work: the few values that vary say whether the page changed (the
     # related list as shown: no scores). A process that builds again keeps the key with the article,
     # by the related Article objects (kept alive with it: the same objects show the same headlines).
-    known, inputs = derived(a, page_key), (others, links, search)
-    if known[0] == inputs:  # compared, not hashed: an Article's hash is worked out field by field
-        key = known[1]
-    else:
-        shown = related_view(a, [derived(b, headline) for b in others])
-        key = fingerprint(article_key(a), shown, list(map(list, links)), search)
-        known[:2] = inputs, key
+    links = (tuple(map(slugs.__getitem__, derived(a, place_keys))), tuple(map(tag_pages.get, link.tags_of(a))))
+    inputs = (others, links, search)
+    if known[0] != inputs:  # compared, not hashed: an Article's hash is worked out field by field
+        known[:2] = inputs, fingerprint(own, shown_related(a, others), list(map(list, links)), search)
     known[2] = PAGES.generation
-    return Deferred(key, functools.partial(render_article, env, a, digest, others, slugs, tag_pages, search))
+    return Deferred(known[1], render)
 
 
 @apart_from_related
@@ -430,8 +422,7 @@ def article_key(a: Article) -> tuple | None:
 
 def render_article(env: Environment, a: Article, digest: Digest, others: tuple[Article, ...], slugs: dict,
                    tag_pages: dict, search: str) -> str:
-    view = {"a": article_view(a, digest, slugs, tag_pages),
-            "related": related_view(a, [derived(b, headline) for b in others]), "search": search}
+    view = {"a": article_view(a, digest, slugs, tag_pages), "related": shown_related(a, others), "search": search}
     return env.get_template("article.md.j2").render(view)
 
 
@@ -499,9 +490,10 @@ def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], 
     }
 
 
-def related_view(a: Article, shown: list[tuple[str, str]]) -> list[dict]:
-    """The article's related list as its page shows it (``shown``: each one's ``headline``)."""
-    return [{"slug": slug, "title": title, "reason": md(r.reason)} for r, (slug, title) in zip(a.related, shown)]
+def shown_related(a: Article, others: tuple[Article, ...]) -> list[dict]:
+    """The article's related list as its page shows it (``others``: the related Articles, in order)."""
+    return [{"slug": slug, "title": title, "reason": md(r.reason)}
+            for r, (slug, title) in zip(a.related, [derived(b, headline) for b in others])]
 
 
 def place_slugs(paths) -> dict[tuple[str, ...], str]:
@@ -833,8 +825,8 @@ RELATED_REASONS = ', "related_reasons": '
 AFTER_RELATED = ', "source": '
 
 
-def record_around_related(a: Article) -> tuple[str, str]:
-    """The JSON of an article's record up to its related list, and after it (``article_lines``)."""
+def record_around_related(a: Article) -> tuple[bytes, bytes]:
+    """The UTF-8 JSON of an article's record up to its related list, and after it (``article_lines``)."""
     line = JSON(article_record(a))
     # Inside a JSON string every quote is escaped, so `, "related": ` and `, "source": ` with bare quotes
     # occur only as the record's own keys (the related lists' keys are id, score and reason).
