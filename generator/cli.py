@@ -231,20 +231,22 @@ def write_site(out: Path, files) -> tuple[int, int]:
     later = pagework.KEEPER.later if pagework.KEEPER is not None else None
     staging_kept = False
     try:
+        # plain strings: a Path per file costs more than the check for thousands of unchanged files
+        folder = f"{out}/"
         for path, text in files:
-            # plain strings: a Path per file costs more than the check for thousands of unchanged files
-            target, staged_file = f"{out}/{path}", f"{staging}/{len(staged)}"
-            key = None
+            target, key = folder + path, None
             if isinstance(text, (Deferred, Streamed)):
                 key, entry = text.key, known.get(path)
-                if entry and entry[3:] == [key] and untouched(target, entry):
+                if entry is not None and entry[3:] == [key] and untouched(target, entry):
                     manifest[path] = entry  # made from the same inputs, and nobody edited it since
                     continue
                 if isinstance(text, Streamed):  # the key says it changed: written, not compared
+                    staged_file = f"{staging}/{len(staged)}"
                     write_pieces(staged_file, text.pieces())
                     staged.append((staged_file, path, [key, key]))
                     continue
                 text = text.render()
+            staged_file = f"{staging}/{len(staged)}"
             data = text.encode("utf-8")  # a page: compared in memory, staged only if it changed
             digest, size = hashlib.sha1(data).hexdigest(), len(data)
             same = unchanged(target, lambda: Path(target).read_bytes() == data, digest, size, known.get(path))
@@ -275,10 +277,7 @@ def write_site(out: Path, files) -> tuple[int, int]:
         if not staging_kept:
             shutil.rmtree(staging, ignore_errors=True)
     remove_others(out, set(manifest) | {MANIFEST}, staging)
-    if later is not None:
-        later.append(functools.partial(write_manifest, manifest_path, manifest))
-    else:
-        write_manifest(manifest_path, manifest)
+    pagework.after_answer(functools.partial(write_manifest, manifest_path, manifest))
     return len(manifest), len(staged)
 
 
@@ -337,22 +336,28 @@ def untouched(target: str | Path, entry: list, stat: os.stat_result | None = Non
         stat = stat or os.stat(target)
     except OSError:
         return False
-    return entry[1:3] == [stat.st_size, stat.st_mtime_ns]
+    return entry[1] == stat.st_size and entry[2] == stat.st_mtime_ns
 
 
 def remove_others(out: Path, keep: set[str], staging: Path | None = None) -> None:
     """Delete files under ``out`` that the site no longer has, and folders left empty (not the
     ``staging`` folder, if a build server removes it later)."""
-    for folder, subfolders, names in os.walk(out, topdown=False):
-        if staging is not None and (folder == str(staging) or folder.startswith(f"{staging}{os.sep}")):
+    root, skipped = str(out), str(staging) if staging is not None else None
+    removed: set[str] = set()  # folders removed (the walk is bottom-up: a folder's subfolders come first)
+    for folder, subfolders, names in os.walk(root, topdown=False):
+        if folder == skipped or (skipped and folder.startswith(skipped + os.sep)):
             continue
-        base = Path(folder)
-        prefix = "" if base == out else base.relative_to(out).as_posix() + "/"
+        prefix = "" if folder == root else folder[len(root) + 1:].replace(os.sep, "/") + "/"
+        left = len(names) + len(subfolders)
         for name in names:
             if prefix + name not in keep:
                 os.unlink(os.path.join(folder, name))
-        if base != out and not any(base.iterdir()):
-            base.rmdir()
+                left -= 1
+        left -= sum(os.path.join(folder, sub) in removed for sub in subfolders)
+        if folder != root and not left:
+            with contextlib.suppress(OSError):  # someone put a file there meanwhile: it stays
+                os.rmdir(folder)
+                removed.add(folder)
 
 
 def run_check(args) -> int:

@@ -4,9 +4,12 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter, defaultdict
+from bisect import insort
+from collections import Counter
+from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
-from itertools import chain
+from itertools import chain, compress
+from operator import is_not
 
 from .model import Article, Draft, apart_from_related, derived
 
@@ -82,12 +85,9 @@ def words_of_slug(slug_text: str, article_id: str) -> str:
     return slug_text[:-len(article_id) - 1] if slug_text != article_id else ""
 
 
-def by_place(articles: list[Article]) -> dict[tuple[str, ...], list[Article]]:
-    """Articles under every level of each of their places (city, county, town)."""
-    index: dict[tuple[str, ...], list[Article]] = defaultdict(list)
-    for a in articles:
-        for path in derived(a, place_paths):
-            index[path].append(a)
+def by_place(articles: list[Article], grouping: Grouping | None = None) -> dict[tuple[str, ...], list[Article]]:
+    """Articles under every level of each of their places (city, county, town), by place."""
+    index = (grouping or Grouping(place_paths)).group(articles)
     return dict(sorted(index.items()))
 
 
@@ -113,10 +113,72 @@ def shared_tags(articles: list[Article]) -> list[str]:
     return [tag for tag, count in counts.items() if count >= TAG_PAGE_MIN]
 
 
-def by_tag(articles: list[Article]) -> dict[str, list[Article]]:
-    """The articles of every tag shared by at least TAG_PAGE_MIN articles, in the order given."""
-    index: dict[str, list[Article]] = {}
-    for a in articles:
-        for tag in tags_of(a):
-            index.setdefault(tag, []).append(a)
-    return {tag: arts for tag, arts in index.items() if len(arts) >= TAG_PAGE_MIN}
+def by_tag(articles: list[Article], grouping: Grouping | None = None) -> dict[str, list[Article]]:
+    """The articles of every tag shared by at least TAG_PAGE_MIN articles, in the order given, by tag."""
+    index = (grouping or Grouping(tags_of)).group(articles)
+    return {tag: index[tag] for tag in sorted(tag for tag, arts in index.items() if len(arts) >= TAG_PAGE_MIN)}
+
+
+class Grouping:
+    """Articles under keys: each of ``keys_of(a)`` (distinct keys) lists ``a``; every list in the
+    order the articles are given.
+
+    A process that builds again (the build server, ``mkdocs serve``) gets the same Article
+    objects back for the articles an edit did not touch (``pipeline.LAST_BUILT``). When there are
+    as many articles as last time, ``group`` works only on the positions that hold another
+    object: a one-page edit changes a hundred of 6,000 (its page's and those whose related list
+    moved). The lists are the last build's wherever nothing in them
+    changed: callers read them, never change them.
+    """
+
+    def __init__(self, keys_of: Callable[[Article], Iterable[Hashable]]):
+        self.keys_of = keys_of
+        self.articles: list[Article] = []
+        self.positions: dict[Hashable, list[int]] = {}  # key → the positions of its articles, ascending
+        self.groups: dict[Hashable, list[Article]] = {}  # key → the articles at those positions
+
+    def group(self, articles: list[Article]) -> dict[Hashable, list[Article]]:
+        """Every key's articles (in no particular order of keys)."""
+        articles = list(articles)
+        moved = changed_positions(articles, self.articles) if len(articles) == len(self.articles) else None
+        if moved is None or len(moved) > len(articles) // 4:  # another set of articles, or most changed
+            self.regroup(articles)
+        else:
+            self.update(articles, moved)
+        return self.groups
+
+    def regroup(self, articles: list[Article]) -> None:
+        positions: dict[Hashable, list[int]] = {}
+        groups: dict[Hashable, list[Article]] = {}
+        for position, a in enumerate(articles):
+            for key in self.keys_of(a):
+                if key in groups:
+                    positions[key].append(position)
+                    groups[key].append(a)
+                else:
+                    positions[key], groups[key] = [position], [a]
+        self.articles, self.positions, self.groups = articles, positions, groups
+
+    def update(self, articles: list[Article], moved: list[int]) -> None:
+        """Regroup the articles at the ``moved`` positions (the rest are the last build's objects)."""
+        affected = set()
+        for position in moved:
+            old, new = self.keys_of(self.articles[position]), self.keys_of(articles[position])
+            if old != new:
+                for key in set(old).difference(new):
+                    self.positions[key].remove(position)
+                for key in set(new).difference(old):
+                    insort(self.positions.setdefault(key, []), position)
+            affected.update(old)
+            affected.update(new)
+        for key in affected:
+            if self.positions[key]:
+                self.groups[key] = [articles[position] for position in self.positions[key]]
+            else:
+                del self.positions[key], self.groups[key]
+        self.articles = articles
+
+
+def changed_positions(articles: list, last: list) -> list[int]:
+    """The positions of ``articles`` (as long as ``last``) that hold another object than ``last``."""
+    return list(compress(range(len(articles)), map(is_not, articles, last)))

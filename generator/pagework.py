@@ -306,6 +306,15 @@ def signature_of(stat: os.stat_result) -> tuple:
 KEEPER: Keeper | None = None  # set by the build server (generator.server)
 
 
+def after_answer(task) -> None:
+    """Run ``task`` (no arguments) now, or in a build server once the build has answered: for what
+    only the next build reads (the cache folder's state files), not this build's output."""
+    if KEEPER is not None:
+        KEEPER.later.append(task)
+    else:
+        task()
+
+
 class KnownFiles:
     """The cache key of each page file this process read, with the file's signature then.
 

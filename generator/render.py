@@ -170,19 +170,19 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     if listing_size < 1:
         raise ValueError(f"listing_size must be at least 1, not {listing_size}")
     env = environment()
-    articles = newest_first(digest.articles)
+    articles = INDEXES.newest_first(digest.articles)
     by_id = {a.id: a for a in digest.articles}
     LISTINGS.start()
-    place_index = link.by_place(articles)
+    place_index = link.by_place(articles, INDEXES.places)
     slugs = place_slugs(place_index)
-    tag_index = link.by_tag(articles)
+    tag_index = link.by_tag(articles, INDEXES.tags)
     tag_pages = tag_slugs(tag_index)
+    theme_index = INDEXES.themes.group(articles)
     changed = PAGES.changed(by_id, (slugs, tag_pages, search))
     for a in digest.articles:
         yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search, changed)
     for theme in digest.themes:
-        members = [a for a in articles if theme.key in a.theme_keys[:1] or
-                   (theme.key != "other" and theme.key in a.theme_keys)]
+        members = theme_index.get(theme.key, [])
         overview = theme_overview(members, theme.key)
         for path, pager, part in listing_parts(f"themes/{theme.key}", members, listing_size):
             yield path, listing_page(env, path, "theme.md.j2", part, listing_view, theme=theme,
@@ -197,12 +197,13 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
         for file, pager, part in listing_parts(f"places/{slugs[path]}", articles_there, listing_size):
             yield file, listing_page(env, file, "place.md.j2", part, dated_view, place=place,
                                      pager=pager)
-    months = timeline_months(articles, listing_size)
+    months = timeline_months(articles, listing_size, INDEXES.months)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
         yield path, listing_page(env, path, "timeline.md.j2", part, timeline_item, pager=pager,
                                  months=months if pager["number"] == 0 else [], view=timeline_view)
     yield from tag_files(env, tag_index, tag_pages, listing_size)
-    yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
+    yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index,
+                                                                  INDEXES.first_themes.group(articles)))
     yield FEED_PATH, feed_file(articles, site_name=site_name, site_url=site_url)
     yield EXPORT_PATH, export_file(digest, records)
 
@@ -441,10 +442,65 @@ def newest_first(articles) -> list[Article]:
     page's own order. New pages so come first, which keeps the archive parts of a listing
     (numbered from the oldest) as they were when pages are added, dated or not.
     """
-    ordered = sorted(articles, key=lambda a: a.draft.lines[0])
-    ordered.sort(key=lambda a: a.draft.file, reverse=True)  # sort is stable, reversed or not
-    ordered.sort(key=lambda a: a.analysis.date.value or "", reverse=True)
-    return ordered
+    articles = list(articles)
+    return [articles[position] for position in newest_positions(articles)]
+
+
+def newest_positions(articles: list[Article]) -> list[int]:
+    """The positions of ``articles`` in ``newest_first`` order."""
+    order = sorted(range(len(articles)), key=lambda p: articles[p].draft.lines[0])
+    order.sort(key=lambda p: articles[p].draft.file, reverse=True)  # sort is stable, reversed or not
+    order.sort(key=lambda p: articles[p].analysis.date.value or "", reverse=True)
+    return order
+
+
+def sorted_by(a: Article) -> tuple:
+    """What ``newest_first`` orders an article by."""
+    return a.analysis.date.value or "", a.draft.file, a.draft.lines[0]
+
+
+class KeptIndexes:
+    """The site's indexes of the articles (their order; by place, tag, theme, first theme and
+    month), each kept for the process's next build: one that gets back the same Article objects
+    for what an edit did not touch works only on the others (``link.Grouping``)."""
+
+    def __init__(self):
+        self.ids: list[str] = []
+        self.articles: list[Article] = []
+        self.order: list[int] = []
+        self.places = link.Grouping(link.place_paths)
+        self.tags = link.Grouping(link.tags_of)
+        self.themes = link.Grouping(theme_pages_of)
+        self.first_themes = link.Grouping(first_theme)
+        self.months = link.Grouping(month_of)
+
+    def newest_first(self, articles) -> list[Article]:
+        """``newest_first``: the last build's order stands when the articles are the same ones in
+        the same order, and each that changed sorts as it did."""
+        articles = list(articles)
+        ids = [a.id for a in articles]
+        if ids != self.ids or any(sorted_by(articles[p]) != sorted_by(self.articles[p])
+                                  for p in link.changed_positions(articles, self.articles)):
+            self.order = newest_positions(articles)
+        self.ids, self.articles = ids, articles
+        return [articles[position] for position in self.order]
+
+
+def theme_pages_of(a: Article) -> tuple[str, ...]:
+    """The themes whose pages list the article: its first theme's, and each other theme of its but "other"."""
+    return tuple(dict.fromkeys([a.theme_keys[0], *(k for k in a.theme_keys if k != "other")]))
+
+
+def first_theme(a: Article) -> tuple[str]:
+    return a.theme_keys[:1]
+
+
+def month_of(a: Article) -> tuple[str]:
+    """The timeline's month of the article (a one-key grouping)."""
+    return (a.analysis.date.value[:7] if a.analysis.date.value else "未注明日期",)
+
+
+INDEXES = KeptIndexes()
 
 
 def theme_names(digest: Digest) -> dict[str, str]:
@@ -589,16 +645,13 @@ def place_view(path: tuple[str, ...], index: dict[tuple[str, ...], list[Article]
             "children": [{"name": md(p[-1]), "slug": slugs[p], "count": len(index[p])} for p in children]}
 
 
-def timeline_months(articles: list[Article], size: int) -> list[dict]:
+def timeline_months(articles: list[Article], size: int, grouping: link.Grouping | None = None) -> list[dict]:
     """The timeline's months, newest first, each with its count and the part its newest article is on."""
-    months: dict[str, dict] = {}
-    for position, a in enumerate(articles):
-        month = a.analysis.date.value[:7] if a.analysis.date.value else "未注明日期"
-        if month not in months:
-            part = part_of(position, len(articles), size)
-            months[month] = {"month": month, "count": 0, "part": part_path("timeline", part)}
-        months[month]["count"] += 1
-    return list(months.values())
+    grouping = grouping or link.Grouping(month_of)
+    by_month = grouping.group(articles)
+    newest = sorted((positions[0], month) for month, positions in grouping.positions.items())
+    return [{"month": month, "count": len(by_month[month]),
+             "part": part_path("timeline", part_of(position, len(articles), size))} for position, month in newest]
 
 
 @apart_from_related
@@ -620,11 +673,13 @@ def timeline_view(items: list[dict]) -> dict:
     return {"dated": sorted(dated.items(), reverse=True), "undated": undated}
 
 
-def home_view(digest: Digest, articles: list[Article], place_index) -> dict:
+def home_view(digest: Digest, articles: list[Article], place_index, by_first_theme: dict | None = None) -> dict:
+    """The home page; ``by_first_theme``: the articles by their first theme (``first_theme``), newest first."""
     names = theme_names(digest)
+    by_first_theme = link.Grouping(first_theme).group(articles) if by_first_theme is None else by_first_theme
     themes = []
     for t in digest.themes:
-        members = [a for a in articles if a.theme_keys[0] == t.key]
+        members = by_first_theme.get(t.key, [])
         themes.append({"key": t.key, "name": md(t.name), "description": md(t.description), "count": len(members),
                        "latest": [{"slug": a.slug, "title": md(a.draft.title)} for a in members[:3]]})
     per_file = Counter(a.draft.file for a in digest.articles)
@@ -765,7 +820,8 @@ def export_file(digest: Digest, records: dict | None = None) -> Streamed:
     (``article_lines``); the map is brought up to date (only this export's
     articles stay in it).
     """
-    counts = {t.key: sum(1 for a in digest.articles if a.theme_keys[0] == t.key) for t in digest.themes}
+    firsts = Counter(a.theme_keys[0] for a in digest.articles)
+    counts = {t.key: firsts[t.key] for t in digest.themes}
     head = ('{"themes": ' + JSON({t.key: {"name": t.name, "count": counts[t.key]} for t in digest.themes}))
     return streamed(head.encode("utf-8"), [
         ("articles", list(article_lines(digest.articles, records))),

@@ -214,3 +214,41 @@ def test_vectors_are_cut_to_their_heaviest_words_ties_by_word(monkeypatch, block
         for k, row in enumerate(rows):
             expected = dict(sorted(row.items(), key=lambda cv: (-cv[1], cv[0]))[:most])
             assert {c: v for c, v in enumerate(cut[k]) if v} == expected
+
+
+def test_a_kept_grouping_gives_what_a_new_one_gives_as_articles_change(seed_digest):
+    """``link.Grouping`` kept from build to build (the build server's) groups as a new one does,
+    whatever changed: other objects with the same keys, keys that come and go, a key left with no
+    article, another order or another set of articles. Only the lists of keys whose articles
+    changed are made again."""
+    import random
+    from dataclasses import replace
+
+    from generator.link import Grouping, tags_of
+
+    rng = random.Random(11)
+    articles = list(seed_digest.articles)
+    words = sorted({w for a in articles for w in a.analysis.keywords})[:12] + ["只在这里的词"]
+    kept, gone, came = Grouping(tags_of), set(), set()
+    for step in range(60):
+        if step % 15 == 14:  # another order, then one article fewer: grouped afresh
+            rng.shuffle(articles)
+            articles = articles[1:] if step % 30 == 14 else articles
+        for k in rng.sample(range(len(articles)), 3):
+            a = articles[k]
+            if rng.random() < 0.5:  # the same keys (an article whose related list moved)
+                articles[k] = replace(a)
+            else:  # a keyword gained or lost
+                keywords = list(a.analysis.keywords)
+                keywords = keywords[1:] if keywords and rng.random() < 0.5 else keywords + [rng.choice(words)]
+                articles[k] = replace(a, analysis=replace(a.analysis, keywords=tuple(dict.fromkeys(keywords))))
+        last = dict(kept.groups)
+        grouped = kept.group(articles)
+        assert grouped == Grouping(tags_of).group(articles), step  # each key's articles, in order
+        if step % 15 != 14 and step:
+            gone.update(set(last) - set(grouped))
+            came.update(set(grouped) - set(last))
+            alike = [key for key, arts in last.items() if key in grouped and len(arts) == len(grouped[key])
+                     and all(x is y for x, y in zip(arts, grouped[key]))]
+            assert alike and all(grouped[key] is last[key] for key in alike), step  # not made again
+    assert gone and came

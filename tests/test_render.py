@@ -272,3 +272,28 @@ def test_names_that_read_alike_get_distinct_slugs():
     assert tags == {"公式": "公式", "淄博": "淄博"}
     assert tag_slugs(["攻势", "公示", "公式", "淄博"]) | tags == tag_slugs(["攻势", "公示", "公式", "淄博"])
     assert tag_slugs(["5G", "5g", "a/b"])["a/b"] == "a-b" and len(set(tag_slugs(["5G", "5g"]).values())) == 2
+
+
+def test_kept_indexes_order_and_group_as_a_new_build_does(seed_digest):
+    """The order, the months and the theme pages' members kept for a build server's next build
+    (``render.KeptIndexes``) are what a new process works out, also when a changed article's
+    date moves it, or takes its date away."""
+    from dataclasses import replace
+
+    from generator.link import Grouping
+    from generator.render import KeptIndexes, newest_first, theme_pages_of, timeline_months
+
+    def dated(a, value):
+        return replace(a, analysis=replace(a.analysis, date=replace(a.analysis.date, value=value)))
+
+    kept = KeptIndexes()
+    articles = [dated(a, f"2019-0{1 + k % 3}-1{k % 10}") if k % 2 else a for k, a in enumerate(seed_digest.articles)]
+    changes = [lambda a: a, lambda a: replace(a), lambda a: dated(a, "2030-01-01"), lambda a: dated(a, None),
+               lambda a: dated(a, "2019-02-11"), lambda a: replace(a, themes=())]
+    for step, change in enumerate(changes):
+        articles[2 * step + 1] = change(articles[2 * step + 1])
+        newest = newest_first(articles)
+        assert kept.newest_first(articles) == newest, step
+        assert timeline_months(newest, 3, kept.months) == timeline_months(newest, 3), step
+        assert kept.themes.group(newest) == Grouping(theme_pages_of).group(newest), step
+    assert newest[0].analysis.date.value == "2030-01-01" and newest[-1].analysis.date.value is None

@@ -201,6 +201,7 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
     monkeypatch.setattr(pagework, "KNOWN_FILES", pagework.KnownFiles())
     monkeypatch.setattr(render, "LISTINGS", render.KeptListings())
     monkeypatch.setattr(render, "PAGES", render.KeptPages())
+    monkeypatch.setattr(render, "INDEXES", render.KeptIndexes())
     monkeypatch.setattr(pagework, "SETTLED_NS", 0)  # every edit here changes the file's size
     updates = []
     monkeypatch.setattr(analyze.Tally, "update", lambda tally, terms, update=analyze.Tally.update:
@@ -237,6 +238,7 @@ def test_builds_in_one_process_after_edits_of_every_kind_are_builds_from_scratch
             fresh.setattr(related, "LAST_LINKED", [None, None, None])
             fresh.setattr(render, "LISTINGS", render.KeptListings())
             fresh.setattr(render, "PAGES", render.KeptPages())
+            fresh.setattr(render, "INDEXES", render.KeptIndexes())
             alone = generate(capsys, seeds, tmp_path / f"alone{step}", tmp_path / f"own-cache{step}", "--no-server")
         assert pipeline.LAST_BUILT == served_articles
         assert kept[0] == alone[0] == 0, alone
