@@ -203,6 +203,7 @@ class PageCache:
         return self.folder / f"pages-{shard:02d}.pickle"
 
 
+@functools.lru_cache(maxsize=1 << 16)  # twice per page and build (load, keep)
 def shard_of(name: str) -> int:
     """The shard a page file name falls in (the same in every process, unlike ``hash``)."""
     return int.from_bytes(hashlib.sha1(name.encode("utf-8")).digest()[:4], "big") % SHARDS
@@ -381,7 +382,7 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
             if cached is None:
                 todo.append((i, source, key))
                 continue
-        results[i] = work = replace(cached, key=key)
+        results[i] = work = cached if cached.key == key else replace(cached, key=key)
         cache.keep(path.name, key, work)
         if progress:
             progress(path.name)

@@ -61,6 +61,7 @@ def yaml_string(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)  # a process that builds again (the build server) compiles the templates once
+@functools.lru_cache(maxsize=1)  # one per process: a build server's builds share its compiled templates
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
@@ -178,9 +179,10 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     tag_index = link.by_tag(articles, INDEXES.tags)
     tag_pages = tag_slugs(tag_index)
     theme_index = INDEXES.themes.group(articles)
-    changed = PAGES.changed(by_id, (slugs, tag_pages, search))
+    changed = PAGES.changed(by_id, (slugs, tag_pages, search, theme_names(digest)))
+    slugs, tag_pages, _, names = PAGES.links  # the last build's, when equal: its pages' renderings hold them
     for a in digest.articles:
-        yield f"articles/{a.slug}.md", article_file(env, a, digest, by_id, slugs, tag_pages, search, changed)
+        yield f"articles/{a.slug}.md", article_file(env, a, names, by_id, slugs, tag_pages, search, changed)
     for theme in digest.themes:
         members = theme_index.get(theme.key, [])
         overview = theme_overview(members, theme.key)
@@ -284,7 +286,7 @@ LISTINGS = KeptListings()
 
 class KeptPages:
     """The last build's articles (by id) and what an article page shows of other things (the place
-    slugs, the tag pages, the search backend), for a process that builds again."""
+    slugs, the tag pages, the search backend, the theme names), for a process that builds again."""
 
     def __init__(self):
         self.articles: dict[str, Article] = {}
@@ -293,9 +295,11 @@ class KeptPages:
 
     def changed(self, articles: dict[str, Article], links: tuple) -> set[str] | None:
         """The ids whose Article object is not the last build's (new ones among them); None when the
-        links differ or there was no last build: then every page is checked."""
+        links differ or there was no last build: then every page is checked. ``self.links`` holds
+        the links after: the last build's objects when equal (the pages it kept render with them,
+        and no build's copies pile up behind pages kept for many builds)."""
         last, same_links = self.articles, self.links == links
-        self.articles, self.links = articles, links
+        self.articles, self.links = articles, self.links if same_links else links
         self.generation += 1
         if not last or not same_links:
             return None
@@ -311,25 +315,25 @@ def render_listing(env: Environment, template: str, fixed: dict, articles: list[
     return render_template(env, template, {**fixed, **(view(shown) if view else {"articles": shown})})
 
 
-def article_file(env: Environment, a: Article, digest: Digest, by_id: dict[str, Article], slugs: dict,
+def article_file(env: Environment, a: Article, names: dict[str, str], by_id: dict[str, Article], slugs: dict,
                  tag_pages: dict, search: str, changed: set[str] | None = None) -> Deferred:
     """An article's page, rendered only on demand (``Deferred``). ``changed``: the ids whose Article
-    is not the last build's, when the place and tag addresses are the same (``KeptPages.changed``)."""
+    is not the last build's, when the place and tag addresses and the theme names are the same
+    (``KeptPages.changed``)."""
     known = derived(a, page_key)  # never confirmed for an article an editor corrected
     if changed is not None and known[2] == PAGES.generation - 1 and a.id not in changed \
-            and changed.isdisjoint([r.id for r in a.related]):
+            and changed.isdisjoint(derived(a, related_ids)):
         # the same Article, listing the same Articles, under the same addresses as in the last
-        # build, which worked out its key: the key stands without gathering its inputs again
+        # build, which worked out its key: the last build's page stands, key and rendering
         known[2] = PAGES.generation
-        return Deferred(known[1], functools.partial(render_article, env, a, digest, known[0][0], slugs,
-                                                    tag_pages, search))
+        return known[3]
     own = article_key(a)
     # what the page shows of other things: its related articles' addresses and headlines, and
     # where its place links and tag chips lead
-    others = tuple(map(by_id.__getitem__, [r.id for r in a.related]))
-    render = functools.partial(render_article, env, a, digest, others, slugs, tag_pages, search)
+    others = tuple(map(by_id.__getitem__, derived(a, related_ids)))
+    render = functools.partial(render_article, env, a, names, others, slugs, tag_pages, search)
     if own is None:  # an editor's correction: the whole view is the key
-        inputs = {"a": article_view(a, digest, slugs, tag_pages), "related": shown_related(a, others),
+        inputs = {"a": article_view(a, names, slugs, tag_pages), "related": shown_related(a, others),
                   "search": search}
         return Deferred(fingerprint(inputs), render)
     # Made from unchanged page work: the few values that vary say whether the page changed (the
@@ -339,8 +343,12 @@ def article_file(env: Environment, a: Article, digest: Digest, by_id: dict[str, 
     inputs = (others, links, search)
     if known[0] != inputs:  # compared, not hashed: an Article's hash is worked out field by field
         known[:2] = inputs, fingerprint(own, shown_related(a, others), list(map(list, links)), search)
-    known[2] = PAGES.generation
-    return Deferred(known[1], render)
+    known[2:] = PAGES.generation, Deferred(known[1], render)
+    return known[3]
+
+
+def related_ids(a: Article) -> tuple[str, ...]:
+    return tuple(r.id for r in a.related)
 
 
 @apart_from_related
@@ -350,8 +358,8 @@ def place_keys(a: Article) -> tuple[tuple[str, ...], ...]:
 
 def page_key(a: Article) -> list:
     """Where ``article_file`` keeps an article's page key: [what else the page shows, the key, the
-    last build (``KeptPages.generation``) that found them to stand]."""
-    return [None, None, -1]
+    last build (``KeptPages.generation``) that found them to stand, the page (``Deferred``)]."""
+    return [None, None, -1, None]
 
 
 @apart_from_related
@@ -421,9 +429,9 @@ def article_key(a: Article) -> tuple | None:
     return (a.made_from, a.id, a.analysis.keywords, a.analysis.summary)
 
 
-def render_article(env: Environment, a: Article, digest: Digest, others: tuple[Article, ...], slugs: dict,
+def render_article(env: Environment, a: Article, names: dict[str, str], others: tuple[Article, ...], slugs: dict,
                    tag_pages: dict, search: str) -> str:
-    view = {"a": article_view(a, digest, slugs, tag_pages), "related": shown_related(a, others), "search": search}
+    view = {"a": article_view(a, names, slugs, tag_pages), "related": shown_related(a, others), "search": search}
     return env.get_template("article.md.j2").render(view)
 
 
@@ -513,8 +521,9 @@ def dated_view(a: Article) -> dict:
     return {"slug": a.slug, "title": md(a.draft.title), "date": a.analysis.date.value or ""}
 
 
-def article_view(a: Article, digest: Digest, place_slugs: dict[tuple[str, ...], str], tag_pages: dict[str, str]) -> dict:
-    names = theme_names(digest)
+def article_view(a: Article, names: dict[str, str], place_slugs: dict[tuple[str, ...], str],
+                 tag_pages: dict[str, str]) -> dict:
+    """An article's page; ``names``: the theme names by key (``theme_names``)."""
     d, an = a.draft, a.analysis
     body = []
     headings = {}
