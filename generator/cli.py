@@ -228,7 +228,9 @@ def write_site(out: Path, files) -> tuple[int, int]:
     known = read_manifest(manifest_path)
     staging = Path(tempfile.mkdtemp(prefix=".digest-staging-", dir=out))
     manifest, staged = {}, []
-    later = pagework.KEEPER.later if pagework.KEEPER is not None else None
+    keeper = pagework.KEEPER
+    later = keeper.later if keeper is not None else None
+    replaced = []  # (a large file's replaced version, linked in staging, its path): freed after the answer
     staging_kept = False
     try:
         # plain strings: a Path per file costs more than the check for thousands of unchanged files
@@ -242,7 +244,7 @@ def write_site(out: Path, files) -> tuple[int, int]:
                     continue
                 if isinstance(text, Streamed):  # the key says it changed: written, not compared
                     staged_file = f"{staging}/{len(staged)}"
-                    write_pieces(staged_file, text.pieces())
+                    write_pieces(staged_file, text.pieces(), keeper.spare_for(target) if keeper else None)
                     staged.append((staged_file, path, [key, key]))
                     continue
                 text = text.render()
@@ -264,14 +266,15 @@ def write_site(out: Path, files) -> tuple[int, int]:
             if later is not None and (known.get(path) or [0, 0])[1] >= FREE_LATER_BYTES:
                 # Freeing a large file's blocks takes longer than writing it (tens of milliseconds
                 # for the export): a build server keeps the old one linked in the staging folder
-                # until it has answered.
+                # until it has answered, then as the spare its next version is written into.
                 with contextlib.suppress(OSError):
                     os.link(target, f"{staging}/old-{k}")
+                    replaced.append((f"{staging}/old-{k}", f"{out}/{path}"))
             os.replace(staged_file, target)
             stat = target.stat()
             manifest[path] = [digest, stat.st_size, stat.st_mtime_ns] + inputs
         if later is not None:
-            later.append(functools.partial(shutil.rmtree, staging, ignore_errors=True))
+            later.append(functools.partial(free_staging, keeper, staging, replaced))
             staging_kept = True
     finally:
         if not staging_kept:
@@ -308,13 +311,28 @@ def write_manifest(path: Path, manifest: dict) -> None:
         KEPT_MANIFESTS[str(path)] = (pagework.file_signature(path), manifest)
 
 
-def write_pieces(target: str, pieces) -> None:
+def free_staging(keeper, staging: Path, replaced: list[tuple[str, str]]) -> None:
+    """After a build server answered: keep the replaced large files as spares (``Keeper.keep_spare``),
+    remove the rest of the staging folder."""
+    for old, target in replaced:
+        keeper.keep_spare(old, target)
+    shutil.rmtree(staging, ignore_errors=True)
+
+
+def write_pieces(target: str, pieces, spare: str | None = None) -> None:
     """Write the pieces (bytes) to ``target``, a few thousand at a time: one write per piece (through
-    an 8 KB buffer) takes four times longer for the export's 40,000 pieces at 1,000 pages."""
+    an 8 KB buffer) takes four times longer for the export's 40,000 pieces at 1,000 pages. A
+    ``spare`` (``Keeper.spare_for``), if there is one, becomes ``target`` and is written over."""
+    mode = "wb"
+    if spare is not None:
+        with contextlib.suppress(OSError):
+            os.replace(spare, target)
+            mode = "r+b"
     pieces = iter(pieces)
-    with open(target, "wb") as handle:
+    with open(target, mode) as handle:
         while batch := list(itertools.islice(pieces, 4096)):
             handle.write(b"".join(batch))
+        handle.truncate()
 
 
 def unchanged(target: str, compare, digest: str, size: int, known: list | None) -> bool:

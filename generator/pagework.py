@@ -18,6 +18,7 @@ time (`digest generate --no-cache` ignores it).
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import hashlib
 import importlib.util
@@ -259,10 +260,37 @@ class Keeper:
     read from the cache as their own to read, not to change in place.
     """
 
-    def __init__(self):
+    def __init__(self, spares: Path | None = None):
         self.values: dict[str, tuple[tuple, object]] = {}  # path → (its signature, the value it holds)
         self.pending: dict[str, object] = {}  # path → value written by a build, not yet on disk
         self.later: list = []  # what a build left to do after the answer (functions without arguments)
+        self.spares = spares  # a folder for large files' replaced versions (``spare_for``), or None
+
+    def spare_for(self, target: str) -> str | None:
+        """Where the version before last of the large file ``target`` is kept, to write its next
+        version into: overwriting a file's blocks takes a third of the time of writing a new
+        file (page cache pages allocated, a freed file's blocks discarded: 32 ms against 12 for
+        the export at 1,000 pages). None without a spares folder."""
+        if self.spares is None:
+            return None
+        return str(self.spares / hashlib.sha1(os.path.abspath(target).encode("utf-8")).hexdigest()[:20])
+
+    def keep_spare(self, old: str, target: str) -> None:
+        """Keep ``old``, the version of ``target`` a build replaced, as its spare, unless another
+        name links it (someone's copy, which writing into it would change): then it is freed."""
+        spare = self.spare_for(target)
+        if spare is None:
+            return
+        with contextlib.suppress(OSError):  # e.g. another file system: the old version is freed
+            if os.stat(old).st_nlink == 1:
+                self.spares.mkdir(parents=True, exist_ok=True)
+                os.replace(old, spare)
+
+    def close(self) -> None:
+        """Flush, and remove the spares (a server that stops)."""
+        self.flush()
+        if self.spares is not None:
+            shutil.rmtree(self.spares, ignore_errors=True)
 
     def read(self, path: Path):
         path = str(path)

@@ -167,7 +167,7 @@ def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
     listener.settimeout(idle_timeout)
     in_main_thread = threading.current_thread() is threading.main_thread()
     previous = signal.signal(signal.SIGTERM, stop_on_signal) if in_main_thread else None
-    pagework.KEEPER = pagework.Keeper()
+    pagework.KEEPER = pagework.Keeper(spares=cache / "spares")
     pagework.warm_up()
     render.compile_templates()
     say(f"digest: build server for {cache} ready; `digest generate --cache {cache} …` builds here. Ctrl-C stops it.")
@@ -198,7 +198,7 @@ def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
         say("digest: build server stopped")
         return 0
     finally:
-        pagework.KEEPER.flush()
+        pagework.KEEPER.close()
         pagework.KEEPER = None
         if in_main_thread:
             signal.signal(signal.SIGTERM, previous)

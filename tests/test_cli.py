@@ -1,4 +1,5 @@
 import json
+import os
 import subprocess
 import sys
 
@@ -186,3 +187,40 @@ def test_a_build_server_takes_back_the_manifest_it_wrote_unless_someone_changed_
     (out / cli.MANIFEST).write_text("{}", encoding="utf-8")  # someone else's: read, every file compared in full
     assert cli.write_site(out, files) == (1, 0)
     assert parsed == ["{}"]
+
+
+def test_a_build_server_writes_a_large_file_into_its_version_before_last(tmp_path, monkeypatch):
+    """With a spares folder, the version a build replaced is kept after the answer and the next
+    version is written over it (shorter or longer, byte for byte); a version someone else links
+    is never written over."""
+    from generator import cli, pagework
+    from generator.render import Streamed
+
+    keeper = pagework.Keeper(spares=tmp_path / "cache" / "spares")
+    monkeypatch.setattr(pagework, "KEEPER", keeper)
+    monkeypatch.setattr(cli, "FREE_LATER_BYTES", 4)
+    out = tmp_path / "out"
+    big = out / "data/big.json"
+
+    def build(*pieces):
+        result = cli.write_site(out, [("data/big.json", Streamed(repr(pieces), lambda: iter(pieces)))])
+        keeper.flush()
+        return result
+
+    build(b"[1,", b"2]\n")
+    first = big.stat().st_ino
+    build(b"[1,", b"2, 3, 4, 5]\n")
+    assert big.read_bytes() == b"[1,2, 3, 4, 5]\n"
+    assert [p.read_bytes() for p in keeper.spares.iterdir()] == [b"[1,2]\n"]
+    build(b"[6]\n")  # into the first version's file, cut to its new length
+    assert big.read_bytes() == b"[6]\n" and big.stat().st_ino == first
+    assert [p.read_bytes() for p in keeper.spares.iterdir()] == [b"[1,2, 3, 4, 5]\n"]
+    copy = tmp_path / "someones-copy.json"
+    os.link(big, copy)  # someone's link to the current version: when replaced, it is not kept as a spare
+    build(b"[7]\n")
+    build(b"[8]\n")
+    assert copy.read_bytes() == b"[6]\n" and big.read_bytes() == b"[8]\n"
+    assert [p.read_bytes() for p in keeper.spares.iterdir()] == [b"[7]\n"]
+    assert not [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
+    keeper.close()
+    assert not keeper.spares.exists()
