@@ -22,10 +22,10 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import server
-from .config import DEFAULT_THEMES, LISTING_SIZE, ConfigError, Settings
+from . import DEFAULT_THEMES, LISTING_SIZE, server
 
 if TYPE_CHECKING:
+    from .config import Settings
     from .pipeline import Stopwatch
 
 PROGRESS_MIN_PAGES = 20
@@ -59,6 +59,7 @@ def main(argv: list[str] | None = None) -> int:
 
 def run_here(args) -> int:
     """Run the command in this process (the command's own, or the build server's)."""
+    from .config import ConfigError
     from .pipeline import BuildError
 
     try:
@@ -142,6 +143,8 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args) -> Settings:
+    from .config import Settings
+
     return Settings(seeds=args.seeds, themes_file=args.themes, cache_dir=None if args.no_cache else args.cache,
                     workers=args.jobs)
 

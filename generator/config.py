@@ -7,16 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from . import DEFAULT_GAZETTEER, DEFAULT_THEMES
+
 if TYPE_CHECKING:
     from .model import Theme
-
-DATA = Path(__file__).parent / "data"
-DEFAULT_THEMES = DATA / "themes.yml"
-DEFAULT_GAZETTEER = DATA / "gazetteer.yml"
-# Articles per part of a long listing (a theme, a place, a tag, the timeline): a reader on a
-# phone loads one part, not a list that grows with the archive (the places page held every
-# article under each of its places: 11.7 MB of HTML at 5,000 pages).
-LISTING_SIZE = 100
 
 
 class ConfigError(Exception):

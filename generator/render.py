@@ -24,8 +24,7 @@ from xml.sax.saxutils import escape as xml_escape
 import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
-from . import link
-from .config import LISTING_SIZE
+from . import LISTING_SIZE, link
 from .model import RELATED_FREE, Article, Digest, Dropped, Page, apart_from_related, derived
 
 TEMPLATES = Path(__file__).parent / "templates"

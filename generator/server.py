@@ -31,9 +31,7 @@ import socket
 import struct
 import sys
 import tempfile
-import threading
 import time
-import traceback
 from pathlib import Path
 
 PACKAGE = Path(__file__).parent
@@ -148,6 +146,8 @@ def listening(path: Path) -> bool:
 def serve(cache: Path, *, idle_timeout: float | None = None, say=print) -> int:
     """Answer builds for the cache folder ``cache`` until interrupted (Ctrl-C, SIGTERM), idle for
     ``idle_timeout`` seconds, or outdated. Returns the exit code."""
+    import threading
+
     from . import pagework, render  # the heavy imports: only the server pays them, once
 
     if not available():
@@ -226,6 +226,8 @@ def run(request: dict, cache: Path) -> dict:
             try:
                 code = cli.run_here(args)
             except Exception:  # a bug: reported as a build in a new process would report it
+                import traceback
+
                 traceback.print_exc()
                 code = 1
     except (OSError, SystemExit) as err:
