@@ -210,7 +210,9 @@ class Linker:
         import numpy as np
 
         self.articles, self.n = articles, len(articles)
-        self.row_of = {a.id: i for i, a in enumerate(articles)}
+        self.ids = [a.id for a in articles]
+        same_ids = last is not None and last.ids == self.ids
+        self.row_of = last.row_of if same_ids else {article_id: i for i, article_id in enumerate(self.ids)}
         self.raw, self.words = as_matrix(articles, vectors)
         # where each row was in the last Linker (-1: made afresh)
         before = np.full(self.n, -1, dtype=np.int64)
@@ -244,9 +246,12 @@ class Linker:
         # transposed once, kept in CSR: a CSR @ CSC product converts its right side to CSR on every call
         self.text_t, self.places_t, self.themes_t = self.text.T.tocsr(), self.places.T.tocsr(), self.themes.T.tocsr()
         # One integer per candidate orders by (rounded score, id): higher is better, never tied.
-        rank_of_id = np.empty(self.n, dtype=np.int64)
-        rank_of_id[np.argsort(np.array([a.id for a in articles]))] = np.arange(self.n)
-        self.tie_break = self.n - 1 - rank_of_id
+        if same_ids:
+            self.tie_break = last.tie_break
+        else:
+            rank_of_id = np.empty(self.n, dtype=np.int64)
+            rank_of_id[np.argsort(np.array(self.ids))] = np.arange(self.n)
+            self.tie_break = self.n - 1 - rank_of_id
         self.take = max(0, min(limit, self.n - 1))
 
     def key(self, score, cosine, columns):
@@ -383,8 +388,8 @@ class Linker:
             open_row, entered = self.entered(watched, previous)
             open_row[np.asarray(stable, dtype=np.int64)[drifted]] = True
             gone = set(previous.best.keys() - self.row_of.keys()) | {self.articles[j].id for j in watched.tolist()}
-            open_row[[self.row_of[owner] for owner, row in previous.best.items() if owner in self.row_of
-                      and not gone.isdisjoint(j for j, _ in row)]] = True
+            listing_gone = {owner for owner, row in previous.best.items() for j, _ in row if j in gone}
+            open_row[[self.row_of[owner] for owner in listing_gone if owner in self.row_of]] = True
             kept = [i for i in stable if not open_row[i]]
             # a kept row's ceiling also bounds the watched articles that share a word with it
             ceiling = {i: max(previous.ceiling[self.articles[i].id], float(entered[i]))

@@ -15,7 +15,7 @@ import pickle
 from json.encoder import encode_basestring  # json.dumps(ensure_ascii=False) for one string, in C
 import re
 from collections import Counter
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from itertools import islice
 from pathlib import Path
 from typing import Callable, Iterator
@@ -170,7 +170,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     if listing_size < 1:
         raise ValueError(f"listing_size must be at least 1, not {listing_size}")
     env = environment()
-    articles = INDEXES.newest_first(digest.articles)
+    articles = INDEXES.newest_first([derived(a, listing_face) for a in digest.articles])  # what listings hold
     by_id = {a.id: a for a in digest.articles}
     LISTINGS.start()
     place_index = link.by_place(articles, INDEXES.places)
@@ -182,9 +182,14 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     slugs, tag_pages, _, names = PAGES.links  # the last build's, when equal: its pages' renderings hold them
     for a in digest.articles:
         yield f"articles/{a.slug}.md", article_file(env, a, names, by_id, slugs, tag_pages, search, changed)
+    headed, with_figures = INDEXES.headed.group(articles), INDEXES.with_figures.group(articles)
+    place_counts: dict[str, dict[str, int]] = {}
+    for (key, place), there in INDEXES.theme_places.group(articles).items():
+        place_counts.setdefault(key, {})[place] = len(there)
     for theme in digest.themes:
         members = theme_index.get(theme.key, [])
-        overview = theme_overview(members, theme.key)
+        overview = theme_overview(len(members), headed.get(theme.key, []), with_figures.get(theme.key, []),
+                                  place_counts.get(theme.key, {}))
         for path, pager, part in listing_parts(f"themes/{theme.key}", members, listing_size):
             yield path, listing_page(env, path, "theme.md.j2", part, listing_view, theme=theme,
                                      overview=overview if pager["number"] == 0 else None, pager=pager,
@@ -195,9 +200,10 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
         children.setdefault(path[:-1], []).append(path)
     for path, articles_there in place_index.items():
         place = place_view(path, place_index, children.get(path, []), slugs)
-        for file, pager, part in listing_parts(f"places/{slugs[path]}", articles_there, listing_size):
-            yield file, listing_page(env, file, "place.md.j2", part, dated_view, place=place,
-                                     pager=pager)
+        base = f"places/{slugs[path]}"
+        yield from LISTINGS.listing(base, articles_there, (place, listing_size), lambda: [
+            (file, listing_page(env, file, "place.md.j2", part, dated_view, place=place, pager=pager))
+            for file, pager, part in listing_parts(base, articles_there, listing_size)])
     months = timeline_months(articles, listing_size, INDEXES.months)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
         yield path, listing_page(env, path, "timeline.md.j2", part, timeline_item, pager=pager,
@@ -251,11 +257,30 @@ class KeptListings:
     def __init__(self):
         self.last: dict[str, tuple] = {}
         self.made: dict[str, tuple] = {}
+        # a whole listing's pages by its base path: (its articles, what else they show, [(path, page)])
+        self.last_listings: dict[str, tuple] = {}
+        self.made_listings: dict[str, tuple] = {}
 
     def start(self) -> None:
         """A build begins: what the last one made is what this one may take (a path not listed
         again is forgotten; after a build that stopped half way, the rest is made afresh)."""
-        self.last, self.made = self.made or self.last, {}
+        if self.made or self.made_listings:
+            self.last, self.last_listings = self.made, self.made_listings
+        self.made, self.made_listings = {}, {}
+
+    def listing(self, base: str, articles: list[Article], shown, make: Callable[[], list[tuple[str, Deferred]]]):
+        """A whole listing's pages (``make()``: its (path, page) pairs), or the last build's when it
+        lists the very same list of articles (``link.Grouping`` keeps a list whose articles are all
+        the same) and ``shown`` (what else its pages show) is equal."""
+        kept = self.last_listings.get(base)
+        if kept is not None and kept[0] is articles and kept[1] == shown:
+            for path, _ in kept[2]:
+                if path in self.last:
+                    self.made[path] = self.last[path]
+        else:
+            kept = (articles, shown, make())
+        self.made_listings[base] = kept
+        return kept[2]
 
     def key(self, path: str, made: tuple) -> str | None:
         kept = self.last.get(path)
@@ -480,6 +505,10 @@ class KeptIndexes:
         self.themes = link.Grouping(theme_pages_of)
         self.first_themes = link.Grouping(first_theme)
         self.months = link.Grouping(month_of)
+        # for the theme pages' overviews
+        self.headed = link.Grouping(lambda a: theme_pages_of(a) if a.draft.headings else ())
+        self.with_figures = link.Grouping(lambda a: theme_pages_of(a) if a.analysis.figures else ())
+        self.theme_places = link.Grouping(theme_places_of)
 
     def newest_first(self, articles) -> list[Article]:
         """``newest_first``: the last build's order stands when the articles are the same ones in
@@ -493,9 +522,27 @@ class KeptIndexes:
         return [articles[position] for position in self.order]
 
 
+@apart_from_related
+def listing_face(a: Article) -> Article:
+    """What the listings (the theme, place and tag pages, the timeline, the home page, the feed)
+    hold of an article: a copy without its related list, made once and carried to the Article it
+    becomes when only its related list moves (``model.relinked``). A one-page edit moves the
+    related lists of a hundred articles across the site; the listings, which never show them, then
+    hold the very same objects as before, and what is worked out by object stands
+    (``link.Grouping``, ``KeptListings``)."""
+    return replace(a, related=())
+
+
 def theme_pages_of(a: Article) -> tuple[str, ...]:
     """The themes whose pages list the article: its first theme's, and each other theme of its but "other"."""
     return tuple(dict.fromkeys([a.theme_keys[0], *(k for k in a.theme_keys if k != "other")]))
+
+
+def theme_places_of(a: Article) -> tuple[tuple[str, str], ...]:
+    """(theme, the article's first place) for each theme page listing the article (none without a place)."""
+    if not a.analysis.places:
+        return ()
+    return tuple((key, a.analysis.places[0].name) for key in theme_pages_of(a))
 
 
 def first_theme(a: Article) -> tuple[str]:
@@ -610,9 +657,11 @@ def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str
         yield f"tags/initial-{letter.lower()}.md", page(env, "tag_initial.md.j2", letter=letter, tags=tags,
                                                          letters=letters)
     for tag, arts in index.items():
-        view = {"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}
-        for path, pager, part in listing_parts(f"tags/{slugs[tag]}", arts, size):
-            yield path, listing_page(env, path, "tag.md.j2", part, dated_view, tag=view, pager=pager)
+        base = f"tags/{slugs[tag]}"
+        yield from LISTINGS.listing(base, arts, (tag, slugs[tag], size), lambda: [
+            (path, listing_page(env, path, "tag.md.j2", part, dated_view, pager=pager,
+                                tag={"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}))
+            for path, pager, part in listing_parts(base, arts, size)])
 
 
 @functools.lru_cache(maxsize=65536)
@@ -620,17 +669,15 @@ def place_pinyin(path: tuple[str, ...]) -> str:
     return "-".join(link.pinyin_of(name) or "x" for name in path)
 
 
-def theme_overview(members: list[Article], key: str) -> dict:
-    places: dict[str, int] = {}
-    for a in members:
-        for p in a.analysis.places[:1]:
-            places[p.name] = places.get(p.name, 0) + 1
-    # the first few of the newest articles: not a view of every member's headings and figures
-    measures = islice(({"text": md(h.text), "slug": a.slug} for a in members for h in a.draft.headings), 20)
+def theme_overview(count: int, headed: list[Article], with_figures: list[Article], places: dict[str, int]) -> dict:
+    """A theme page's overview: its ``count`` articles, the first headings of its newest articles
+    that have any (``headed``), the first figures likewise (``with_figures``), and its articles'
+    count by their first place (``places``)."""
+    measures = islice(({"text": md(h.text), "slug": a.slug} for a in headed for h in a.draft.headings), 20)
     figures = islice(({"value": md(f.value + f.unit), "text": md(f.text), "slug": a.slug, "title": md(a.draft.title)}
-                      for a in members for f in a.analysis.figures[:3]), 30)
+                      for a in with_figures for f in a.analysis.figures[:3]), 30)
     return {
-        "count": len(members),
+        "count": count,
         "places": [{"name": md(n), "count": c} for n, c in sorted(places.items(), key=lambda kv: (-kv[1], kv[0]))],
         "measures": list(measures),
         "figures": list(figures),

@@ -289,11 +289,35 @@ def test_kept_indexes_order_and_group_as_a_new_build_does(seed_digest):
     kept = KeptIndexes()
     articles = [dated(a, f"2019-0{1 + k % 3}-1{k % 10}") if k % 2 else a for k, a in enumerate(seed_digest.articles)]
     changes = [lambda a: a, lambda a: replace(a), lambda a: dated(a, "2030-01-01"), lambda a: dated(a, None),
-               lambda a: dated(a, "2019-02-11"), lambda a: replace(a, themes=())]
+               lambda a: dated(a, "2019-02-11"), lambda a: replace(a, themes=()),
+               lambda a: replace(a, analysis=replace(a.analysis, places=(), figures=()))]
     for step, change in enumerate(changes):
         articles[2 * step + 1] = change(articles[2 * step + 1])
         newest = newest_first(articles)
         assert kept.newest_first(articles) == newest, step
         assert timeline_months(newest, 3, kept.months) == timeline_months(newest, 3), step
         assert kept.themes.group(newest) == Grouping(theme_pages_of).group(newest), step
+        for grouping in (kept.headed, kept.with_figures, kept.theme_places):
+            assert grouping.group(newest) == Grouping(grouping.keys_of).group(newest), step
     assert newest[0].analysis.date.value == "2030-01-01" and newest[-1].analysis.date.value is None
+
+
+def test_a_listing_listing_the_same_articles_is_the_last_builds(seed_digest):
+    """KeptListings.listing gives back a whole listing's pages when it lists the very same list of
+    articles and shows the same: anything else, and its pages are made again."""
+    from generator.render import KeptListings
+
+    kept, made = KeptListings(), []
+    articles = list(seed_digest.articles[:3])
+
+    def make(tag):
+        return lambda: made.append(tag) or [("tags/x.md", tag)]
+
+    for step, (listed, shown, again) in enumerate([
+            (articles, "甲", True), (articles, "甲", False), (list(articles), "甲", True),  # another list
+            (articles, "乙", True), (articles, "乙", False)]):
+        kept.start()
+        count = len(made)
+        assert kept.listing("tags/x", listed, shown, make(shown)) == [("tags/x.md", shown)]
+        assert (len(made) > count) == again, step
+        articles = listed
