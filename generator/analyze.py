@@ -14,7 +14,8 @@ import math
 import sys
 import re
 from collections import Counter
-from itertools import chain
+from itertools import chain, compress, repeat
+from operator import is_not
 from dataclasses import dataclass
 
 from .model import Analysis, DateInfo, Draft, Figure, PageMeta, Place, ThemeScore
@@ -292,13 +293,21 @@ class Tally:
         import numpy as np
 
         n = len(terms)
-        before, after = Counter(map(id, self.rows)), Counter(map(id, terms))
-        objects = {id(t): t for t in chain(self.rows, terms)}
+        # how many more rows each Terms object is on than before (only positions that hold another
+        # object count, when there are as many rows: the others cancel out)
+        if n == len(self.rows):
+            at = list(compress(range(n), map(is_not, terms, self.rows)))
+            old_rows, new_rows = [self.rows[k] for k in at], [terms[k] for k in at]
+        else:
+            old_rows, new_rows = self.rows, terms
+        more = Counter(map(id, new_rows))
+        more.subtract(map(id, old_rows))
+        objects = {id(t): t for t in chain(old_rows, new_rows)}
         df, moved = dict(self.df), set()
-        for key in before.keys() | after.keys():
-            if before[key] != after[key]:
+        for key, difference in more.items():
+            if difference:
                 for w in objects[key][0]:
-                    df[w] = df.get(w, 0) + after[key] - before[key]
+                    df[w] = df.get(w, 0) + difference
                     moved.add(w)
         gone = [w for w in moved if df[w] == 0]
         for w in gone:
@@ -319,30 +328,25 @@ class Tally:
         else:
             idf_of = {w: idf(w, segmenter=self.segmenter, df=df, n_docs=n) for w in words}
         # each row's entries: taken from the last tally's arrays, or (new rows) appended after them
-        starts, sizes, lengths, fresh = [], [], [], []
-        end = len(old_columns)
-        for t in terms:
-            row = self.row_of.get(id(t))
-            if row is None:
-                starts.append(end)
-                end += len(t[0])
-                fresh.append(t)
-                lengths.append(sum(t[1]))
-            else:
-                starts.append(int(self.indptr[row]))
-                lengths.append(int(self.lengths[row]))
-            sizes.append(len(t[0]))
-        sizes = np.asarray(sizes, dtype=np.int64)
+        rows = np.fromiter(map(self.row_of.get, map(id, terms), repeat(-1)), dtype=np.int64, count=n)
+        known, fresh_at = np.flatnonzero(rows >= 0), np.flatnonzero(rows < 0)
+        fresh = [terms[k] for k in fresh_at.tolist()]
+        sizes, starts, lengths = (np.empty(n, dtype=np.int64) for _ in range(3))
+        sizes[known] = np.diff(self.indptr)[rows[known]]
+        sizes[fresh_at] = [len(t[0]) for t in fresh]
+        starts[known] = self.indptr[rows[known]]
+        starts[fresh_at] = len(old_columns) + np.cumsum(sizes[fresh_at]) - sizes[fresh_at]
+        lengths[known] = self.lengths[rows[known]]
+        lengths[fresh_at] = [sum(t[1]) for t in fresh]
         indptr = np.zeros(n + 1, dtype=np.int64)
         np.cumsum(sizes, out=indptr[1:])
-        take = np.repeat(np.asarray(starts, dtype=np.int64) - indptr[:-1], sizes) + np.arange(indptr[-1])
+        take = np.repeat(starts - indptr[:-1], sizes) + np.arange(indptr[-1])
         fresh_columns = np.fromiter(map(column.__getitem__, chain.from_iterable(w for w, _ in fresh)), dtype=np.int64)
         fresh_counts = np.fromiter(chain.from_iterable(c for _, c in fresh), dtype=np.int64)
         return Tally(tuple(terms), {id(t): row for row, t in enumerate(terms)}, words, column, df, idf_of,
                      np.fromiter(idf_of.values(), dtype=np.float64, count=len(words)),
                      np.concatenate([old_columns, fresh_columns])[take],
-                     np.concatenate([self.counts, fresh_counts])[take], indptr,
-                     np.asarray(lengths, dtype=np.int64), self.segmenter)
+                     np.concatenate([self.counts, fresh_counts])[take], indptr, lengths, self.segmenter)
 
 
 # The last ``weigh``'s tally, for the next one in the same process.
