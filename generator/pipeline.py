@@ -170,17 +170,17 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     stopwatch.lap("related")
     check_unique_urls(articles)
     cache.commit()
-    titles = [(d.title, slugs[i], i) for i, (d, *_) in zip(ids, found)]
-    pagework.after_answer(functools.partial(store_pinyin, pinyin_file, titles, articles))
+    pagework.after_answer(functools.partial(store_pinyin, pinyin_file, ids, found, slugs, articles))
     report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report
 
 
-def store_pinyin(pinyin_file: StateFile, titles: list[tuple[str, str, str]], articles: list[Article]) -> None:
+def store_pinyin(pinyin_file: StateFile, ids: list[str], found: list[tuple], slugs: dict[str, str],
+                 articles: list[Article]) -> None:
     """Keep the pinyin the site shows for the next build (a new process): of every headline (its
-    URL: ``titles`` holds (headline, slug, id)), place name and shared tag (their pages)."""
-    pinyin = {link.normalise_title(title): link.words_of_slug(slug, i) for title, slug, i in titles}
+    URL: the drafts ``found`` with their ``ids`` and ``slugs``), place name and shared tag (their pages)."""
+    pinyin = {link.normalise_title(d.title): link.words_of_slug(slugs[i], i) for i, (d, *_) in zip(ids, found)}
     names = {name for a in articles for place in a.analysis.places for name in place.path}
     for name in names.union(link.shared_tags(articles)):
         pinyin[link.normalise_title(name)] = link.pinyin_of(name)

@@ -210,7 +210,8 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                                  months=months if pager["number"] == 0 else [], view=timeline_view)
     yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index,
-                                                                  INDEXES.first_themes.group(articles)))
+                                                                  INDEXES.first_themes.group(articles),
+                                                                  INDEXES.files.group(articles)))
     yield FEED_PATH, feed_file(articles, site_name=site_name, site_url=site_url)
     yield EXPORT_PATH, export_file(digest, records)
 
@@ -497,13 +498,13 @@ class KeptIndexes:
     for what an edit did not touch works only on the others (``link.Grouping``)."""
 
     def __init__(self):
-        self.ids: list[str] = []
         self.articles: list[Article] = []
         self.order: list[int] = []
         self.places = link.Grouping(link.place_paths)
         self.tags = link.Grouping(link.tags_of)
         self.themes = link.Grouping(theme_pages_of)
         self.first_themes = link.Grouping(first_theme)
+        self.files = link.Grouping(page_file)
         self.months = link.Grouping(month_of)
         # for the theme pages' overviews
         self.headed = link.Grouping(lambda a: theme_pages_of(a) if a.draft.headings else ())
@@ -513,12 +514,12 @@ class KeptIndexes:
     def newest_first(self, articles) -> list[Article]:
         """``newest_first``: the last build's order stands when the articles are the same ones in
         the same order, and each that changed sorts as it did."""
-        articles = list(articles)
-        ids = [a.id for a in articles]
-        if ids != self.ids or any(sorted_by(articles[p]) != sorted_by(self.articles[p])
-                                  for p in link.changed_positions(articles, self.articles)):
+        articles, last = list(articles), self.articles
+        if len(articles) != len(last) or any(
+                articles[p].id != last[p].id or sorted_by(articles[p]) != sorted_by(last[p])
+                for p in link.changed_positions(articles, last)):
             self.order = newest_positions(articles)
-        self.ids, self.articles = ids, articles
+        self.articles = articles
         return [articles[position] for position in self.order]
 
 
@@ -543,6 +544,10 @@ def theme_places_of(a: Article) -> tuple[tuple[str, str], ...]:
     if not a.analysis.places:
         return ()
     return tuple((key, a.analysis.places[0].name) for key in theme_pages_of(a))
+
+
+def page_file(a: Article) -> tuple[str]:
+    return (a.draft.file,)
 
 
 def first_theme(a: Article) -> tuple[str]:
@@ -728,16 +733,18 @@ def timeline_view(items: list[dict]) -> dict:
     return {"dated": sorted(dated.items(), reverse=True), "undated": undated}
 
 
-def home_view(digest: Digest, articles: list[Article], place_index, by_first_theme: dict | None = None) -> dict:
-    """The home page; ``by_first_theme``: the articles by their first theme (``first_theme``), newest first."""
+def home_view(digest: Digest, articles: list[Article], place_index, by_first_theme: dict | None = None,
+              by_file: dict | None = None) -> dict:
+    """The home page; ``by_first_theme``, ``by_file``: the articles by their first theme (``first_theme``)
+    and by page file (``page_file``), newest first (worked out here if not given)."""
     names = theme_names(digest)
     by_first_theme = link.Grouping(first_theme).group(articles) if by_first_theme is None else by_first_theme
+    by_file = link.Grouping(page_file).group(articles) if by_file is None else by_file
     themes = []
     for t in digest.themes:
         members = by_first_theme.get(t.key, [])
         themes.append({"key": t.key, "name": md(t.name), "description": md(t.description), "count": len(members),
                        "latest": [{"slug": a.slug, "title": md(a.draft.title)} for a in members[:3]]})
-    per_file = Counter(a.draft.file for a in digest.articles)
     shown = digest.pages
     if len(shown) > HOME_PAGES_MAX:  # an archive: the newest pages, not thousands of rows
         shown = sorted(shown, key=lambda p: (p.meta.date or "", p.file), reverse=True)[:HOME_PAGES_MAX]
@@ -750,7 +757,7 @@ def home_view(digest: Digest, articles: list[Article], place_index, by_first_the
         "chart": bar_chart([(names[t["key"]], t["count"]) for t in themes] , "各专题文章数")
         + bar_chart([(path[-1], n) for path, n in top_places], "各地文章数"),
         "pages": [{"file": md(p.file), "newspaper": md(p.meta.newspaper), "date": p.meta.date or "",
-                   "count": per_file[p.file]} for p in shown],
+                   "count": len(by_file.get(p.file, []))} for p in shown],
         "page_total": len(digest.pages),
     }
 
@@ -791,9 +798,11 @@ def feed_entry(a: Article) -> tuple:
 
 
 def feed_file(articles: list[Article], *, site_name: str, site_url: str) -> Streamed:
-    """The Atom feed, an entry per article (newest first), each entry's bytes kept with its article."""
+    """The Atom feed, an entry per article (``articles``: newest first, as ``newest_first`` orders
+    them), each entry's bytes kept with its article."""
     base = site_url.rstrip("/") + "/" if site_url else ""
-    updated = max((a.analysis.date.value for a in articles if a.analysis.date.value), default="1970-01-01")
+    # the newest date: the first article's that has one (``newest_first`` puts the undated last)
+    updated = next((a.analysis.date.value for a in articles if a.analysis.date.value), "1970-01-01")
     head = ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh">\n'
             f"  <title>{xml_escape(site_name)}</title>\n"
@@ -910,15 +919,20 @@ def article_lines(articles, records: dict | None):
         for a in articles:
             yield hashed(JSON(article_record(a)).encode("utf-8"))
         return
-    last = dict(records)
-    records.clear()
+    kept = 0  # the records are brought up to date in place: each is read (as the last) before it is replaced
     for a in articles:
-        if article_key(a) is None:
+        if a.made_from is None:  # no article_key: nothing earlier was made from the same
+            records.pop(a.id, None)
             yield hashed(JSON(article_record(a)).encode("utf-8"))
             continue
-        key, before, related, after, line_digest = derived(a, export_line, last)
+        key, before, related, after, line_digest = derived(a, export_line, records)
         records[a.id] = (key, before, after)
+        kept += 1
         yield before, related, after, line_digest
+    if len(records) != kept:  # articles gone since the last build
+        present = {a.id for a in articles}
+        for article_id in [i for i in records if i not in present]:
+            del records[article_id]
 
 
 def export_line(a: Article, last: dict) -> tuple[str, bytes, bytes, bytes, bytes]:
