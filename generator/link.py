@@ -124,11 +124,12 @@ class Grouping:
     order the articles are given.
 
     A process that builds again (the build server, ``mkdocs serve``) gets the same Article
-    objects back for the articles an edit did not touch (``pipeline.LAST_BUILT``). When there are
-    as many articles as last time, ``group`` works only on the positions that hold another
-    object: a one-page edit changes a hundred of 6,000 (its page's and those whose related list
-    moved). The lists are the last build's wherever nothing in them
-    changed: callers read them, never change them.
+    objects back for the articles an edit did not touch (``pipeline.LAST_BUILT``; the listings
+    group each article's ``render.listing_face``, the same object when only its related list
+    moved). When there are as many articles as last time, ``group`` works only on the positions
+    that hold another object: a one-page edit changes those of its page. The lists (and the dict
+    ``group`` returns) are the last build's wherever nothing in them changed: callers read them,
+    never change them.
     """
 
     def __init__(self, keys_of: Callable[[Article], Iterable[Hashable]]):
