@@ -139,6 +139,8 @@ def check_ids(corrections: dict[str, Correction], ids: set[str]) -> list[str]:
 def merge_drafts(items: list[tuple[str, Draft, object]], corrections: dict[str, Correction]):
     """Append each ``merge_into`` article's paragraphs and captions to its target (ids kept)."""
     targets = {c.article_id: c.merge_into for c in corrections.values() if c.merge_into}
+    if not targets:
+        return list(items)
     by_id = {i: d for i, d, _ in items}
     merged = {}
     for source, target in targets.items():
