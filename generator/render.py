@@ -60,7 +60,6 @@ def yaml_string(text: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)  # a process that builds again (the build server) compiles the templates once
-@functools.lru_cache(maxsize=1)  # one per process: a build server's builds share its compiled templates
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
@@ -493,8 +492,9 @@ def sorted_by(a: Article) -> tuple:
 
 
 class KeptIndexes:
-    """The site's indexes of the articles (their order; by place, tag, theme, first theme and
-    month), each kept for the process's next build: one that gets back the same Article objects
+    """The site's indexes of the articles (their order; by place, tag, theme page, first theme,
+    page file and month; and for the theme overviews, those with headings or figures and their
+    first places), each kept for the process's next build: one that gets back the same objects
     for what an edit did not touch works only on the others (``link.Grouping``)."""
 
     def __init__(self):
