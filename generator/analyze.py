@@ -193,6 +193,26 @@ def rows_using(matrix, columns):
     return using
 
 
+def gathered_rows(indptr, before, fresh_sizes):
+    """Rows taken from a CSR layout (``indptr``) or appended after its entries: row i is old row
+    ``before[i]``, or the next fresh row where that is -1 (``fresh_sizes``: their entry counts,
+    in order). Returns the new indptr and, per new entry, its index among the old entries followed
+    by the fresh ones."""
+    import numpy as np
+
+    taken = before >= 0
+    fresh_sizes = np.asarray(fresh_sizes, dtype=np.int64)
+    sizes = np.empty(len(before), dtype=np.int64)
+    sizes[taken] = np.diff(indptr)[before[taken]]
+    sizes[~taken] = fresh_sizes
+    starts = np.empty(len(before), dtype=np.int64)
+    starts[taken] = indptr[before[taken]]
+    starts[~taken] = indptr[-1] + np.cumsum(fresh_sizes) - fresh_sizes
+    new_indptr = np.zeros(len(before) + 1, dtype=np.int64)
+    np.cumsum(sizes, out=new_indptr[1:])
+    return new_indptr, np.repeat(starts - new_indptr[:-1], sizes) + np.arange(new_indptr[-1])
+
+
 def rank_order(rows, weights, columns, width: int):
     """The order of entries by row, then weight (largest first), then column.
 
@@ -331,16 +351,10 @@ class Tally:
         rows = np.fromiter(map(self.row_of.get, map(id, terms), repeat(-1)), dtype=np.int64, count=n)
         known, fresh_at = np.flatnonzero(rows >= 0), np.flatnonzero(rows < 0)
         fresh = [terms[k] for k in fresh_at.tolist()]
-        sizes, starts, lengths = (np.empty(n, dtype=np.int64) for _ in range(3))
-        sizes[known] = np.diff(self.indptr)[rows[known]]
-        sizes[fresh_at] = [len(t[0]) for t in fresh]
-        starts[known] = self.indptr[rows[known]]
-        starts[fresh_at] = len(old_columns) + np.cumsum(sizes[fresh_at]) - sizes[fresh_at]
+        indptr, take = gathered_rows(self.indptr, rows, [len(t[0]) for t in fresh])
+        lengths = np.empty(n, dtype=np.int64)
         lengths[known] = self.lengths[rows[known]]
         lengths[fresh_at] = [sum(t[1]) for t in fresh]
-        indptr = np.zeros(n + 1, dtype=np.int64)
-        np.cumsum(sizes, out=indptr[1:])
-        take = np.repeat(starts - indptr[:-1], sizes) + np.arange(indptr[-1])
         fresh_columns = np.fromiter(map(column.__getitem__, chain.from_iterable(w for w, _ in fresh)), dtype=np.int64)
         fresh_counts = np.fromiter(chain.from_iterable(c for _, c in fresh), dtype=np.int64)
         return Tally(tuple(terms), {id(t): row for row, t in enumerate(terms)}, words, column, df, idf_of,

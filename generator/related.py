@@ -42,7 +42,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Union
 
-from .analyze import rows_using
+from .analyze import gathered_rows, rows_using
 from .model import Article, Related
 
 RELATED_MAX = 5
@@ -661,16 +661,7 @@ def spliced(old, before, fresh, width: int | None = None, column_map=None):
     width = max(1, width or fresh.shape[1])
     if old is None or (before < 0).all():
         return fresh
-    taken = before >= 0
-    lengths = np.zeros(len(before), dtype=np.int64)
-    lengths[taken] = np.diff(old.indptr)[before[taken]]
-    lengths[~taken] = np.diff(fresh.indptr)
-    starts = np.zeros(len(before), dtype=np.int64)
-    starts[taken] = old.indptr[before[taken]]
-    starts[~taken] = old.nnz + fresh.indptr[:-1]
-    indptr = np.zeros(len(before) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=indptr[1:])
-    source = np.repeat(starts - indptr[:-1], lengths) + np.arange(indptr[-1])
+    indptr, source = gathered_rows(old.indptr, before, np.diff(fresh.indptr))
     old_indices = old.indices if column_map is None else column_map[old.indices]
     indices = np.concatenate([old_indices, fresh.indices])[source]
     data = np.concatenate([old.data, fresh.data.astype(old.data.dtype, copy=False)])[source]
