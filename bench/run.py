@@ -13,10 +13,6 @@ in separate processes and in the same run:
   one page  digest generate again after one page changed (warm cache), and a new
             process that imports the same and works that one page only (the least
             any rebuild in a new process pays after an edit)
-  server    the same through a build server (digest server, kept running): nothing changed, then
-            three other pages changed one after another, each once the server is idle, the
-            median rebuild reported (the command is a new process that hands the build to the
-            server)
   a day     digest generate again after a day's 20 new pages were added (warm cache)
   mkdocs    mkdocs build of the site (empty cache), then mkdocs build --dirty after
             one more page changed (what `mkdocs serve --dirty` does after an edit), then
@@ -34,8 +30,6 @@ import argparse
 import json
 import os
 import re
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -110,9 +104,8 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     row["floor_s"] = float(out.strip())
 
     cache, out_dir = work / f"cache-{n_pages}", work / f"out-{n_pages}"
-    served = [python, "-m", "generator.cli", "generate", "--seeds", str(corpus), "--out", str(out_dir),
-              "--cache", str(cache), "--timings"] + (["--jobs", str(jobs)] if jobs else [])
-    generate = served + ["--no-server"]  # each build in its own process
+    generate = [python, "-m", "generator.cli", "generate", "--seeds", str(corpus), "--out", str(out_dir),
+                "--cache", str(cache), "--timings"] + (["--jobs", str(jobs)] if jobs else [])
     row["full_s"], row["full_peak_MB"], _, err = timed(generate, env=env)
     row["full_stages"] = stage_timings(err)
     export = json.loads((out_dir / "data" / "articles.json").read_text(encoding="utf-8"))
@@ -126,7 +119,6 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
     row["one_page_s"], row["one_page_peak_MB"], _, err = timed(generate, env=env)
     row["one_page_stages"] = stage_timings(err)
     row["changed_page_alone_s"] = timed([python, "-c", CHANGED_PAGE, str(changed), str(cache)], env=env)[0]
-    row.update(through_server(served, cache, paths[len(paths) // 2 + 1:][:SERVED_EDITS], env))
 
     # a day's pages: the next 20 of the same synthetic paper (make_corpus is sequential)
     day = make_corpus(n_pages + PAGES_PER_DAY, work / f"next-{n_pages}")[n_pages:]
@@ -165,52 +157,6 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         for path in day:
             (corpus / path.name).unlink()
     return row
-
-
-SERVED_EDITS = 3  # one-page rebuilds through the server, each after another page was edited: the median
-
-
-def through_server(served: list[str], cache: Path, pages: list[Path], env: dict) -> dict:
-    """Builds handed to a build server: nothing changed, then each of ``pages`` changed in turn, the
-    median reported (one such rebuild takes well under a second, so one sample is mostly this
-    machine's noise). The server's first build, which reads the cache folder, is not reported: a
-    server that runs has done it."""
-    server = subprocess.Popen([sys.executable, "-m", "generator.cli", "server", "--cache", str(cache)], cwd=ROOT,
-                              env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    try:
-        assert "ready" in server.stdout.readline()
-        timed(served, env=env)
-        row = {"served_unchanged_s": timed(served, env=env)[0]}
-        rebuilds, after = [], []
-        for page in pages:
-            # the edit finds the server idle, as an editor's next save would: done with the cache folder
-            started = time.perf_counter()
-            wait_until_idle(cache)
-            after.append(time.perf_counter() - started)
-            page.write_text(page.read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8")
-            seconds, _, _, err = timed(served, env=env)
-            rebuilds.append((seconds, stage_timings(err)))
-        row["served_after_answer_s"] = after  # what the server did after the last answer (cache, old files)
-        rebuilds.sort(key=lambda rebuild: rebuild[0])
-        row["served_one_page_s"], row["served_one_page_stages"] = rebuilds[len(rebuilds) // 2]
-        row["served_one_page_all_s"] = [seconds for seconds, _ in rebuilds]
-    finally:
-        server.send_signal(signal.SIGINT)
-        log = server.communicate(timeout=60)[0]
-    assert log.count("exit 0") == 2 + len(pages), log  # all were built in the server
-    return row
-
-
-def wait_until_idle(cache: Path) -> None:
-    """Return once the build server for ``cache`` has finished what it does after an answer: it
-    accepts the next connection only then, and closes one that sends nothing."""
-    from generator.server import socket_path
-
-    with socket.socket(socket.AF_UNIX, socket.SOCK_STREAM) as probe:
-        probe.connect(str(socket_path(cache)))
-        probe.shutdown(socket.SHUT_WR)
-        while probe.recv(1024):
-            pass
 
 
 def first_result(site: Path, query: str = "退役军人") -> dict:
@@ -278,9 +224,9 @@ def stage_timings(stderr: str) -> dict[str, float]:
 
 def report(rows: list[dict]) -> str:
     lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
-             "(% of full) | nothing changed s (% of full) | one page changed, build server running s (% of full) | start and imports s (% of full) | start, imports and the changed page alone s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs build --dirty after one page changed s (pages rendered) | mkdocs build after a day added, cache kept s (pages converted) | mkdocs peak MB | search index (KB/article) | "
+             "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | start, imports and the changed page alone s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs build --dirty after one page changed s (pages rendered) | mkdocs build after a day added, cache kept s (pages converted) | mkdocs peak MB | search index (KB/article) | "
              "downloaded before the first result (phone) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
@@ -292,8 +238,6 @@ def report(rows: list[dict]) -> str:
             index = f"Pagefind, {r['pagefind_bytes'] / 1e6:.1f} MB in chunks"
         alone = (f"{r['changed_page_alone_s']:.2f} ({100 * r['changed_page_alone_s'] / r['full_s']:.1f} %)"
                  if "changed_page_alone_s" in r else "—")
-        served = (f"{r['served_one_page_s']:.2f} ({100 * r['served_one_page_s'] / r['full_s']:.1f} %)"
-                  if "served_one_page_s" in r else "—")
         first = (f"{r['first_result_bytes'] / 1e6:.2f} MB, {r['first_result_s']:.1f} s"
                  if "first_result_bytes" in r else "—")
         lines.append(
@@ -301,7 +245,6 @@ def report(rows: list[dict]) -> str:
             f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {r['articles'] / r['full_s']:.0f}/s) "
             f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
             f"| {r['unchanged_s']:.1f} ({100 * r['unchanged_s'] / r['full_s']:.0f} %) "
-            f"| {served} "
             f"| {r['imports_s']:.2f} ({100 * r['imports_s'] / r['full_s']:.1f} %) "
             f"| {alone} "
             f"| {r['day_s']:.1f} ({100 * r['day_s'] / r['full_s']:.0f} %) "
@@ -314,7 +257,7 @@ def stages_report(rows: list[dict]) -> str:
     lines = ["| pages | run | " + " | ".join(STAGES) + " |", "| --- | --- |" + " --- |" * len(STAGES)]
     for r in rows:
         for run, label in (("full", "full"), ("unchanged", "nothing changed"), ("one_page", "one page changed"),
-                           ("served_one_page", "one page changed, in the build server"), ("day", "a day added")):
+                           ("day", "a day added")):
             stages = r.get(f"{run}_stages") or {}
             lines.append(f"| {r['pages']} | {label} | " + " | ".join(f"{stages.get(s, 0):.2f}" for s in STAGES) + " |")
     return "\n".join(lines)

@@ -18,15 +18,13 @@ time (`digest generate --no-cache` ignores it).
 """
 from __future__ import annotations
 
-import contextlib
 import functools
 import hashlib
 import importlib.util
 import os
 import pickle
-import shutil
+import re
 import sys
-import time
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -40,6 +38,7 @@ from .segment import STOP_WORDS, USER_DICT, default_segmenter, segmenter_backend
 PARALLEL_MIN_PAGES = 16  # below this, starting worker processes costs more than it saves
 CACHE_FORMAT = 4
 SHARDS = 32  # files the page work is kept in: an edit rewrites 1/32 of it
+SHARD_NAME = re.compile(r"pages-\d{2}\.pickle")
 
 
 @dataclass(frozen=True)
@@ -193,10 +192,9 @@ class PageCache:
         in_use = {self.shard_path(shard).name for shard in self.kept}
         try:
             for entry in os.scandir(self.folder):
-                if entry.name.startswith("pages-") and entry.name not in in_use:
+                # only a shard file as ``shard_path`` names it: the folder may hold files we did not write
+                if SHARD_NAME.fullmatch(entry.name) and entry.name not in in_use and entry.is_file():
                     os.unlink(entry.path)  # a shard none of this build's pages fall in
-                elif entry.is_dir() and len(entry.name) == 2:
-                    shutil.rmtree(entry.path, ignore_errors=True)  # a page per file: an older layout
         except OSError:
             pass  # a read-only or vanished cache: nothing to tidy
 
@@ -212,8 +210,6 @@ def shard_of(name: str) -> int:
 
 def read_cached(path: Path):
     """What ``write_cached`` left at ``path``, or None when it is missing or from another version."""
-    if KEEPER is not None:
-        return KEEPER.read(path)
     return load_pickle(path)
 
 
@@ -221,11 +217,7 @@ def write_cached(target: Path, value) -> None:
     """Pickle ``value`` to ``target`` atomically: a reader never sees half a file.
 
     A read-only or full disk slows the next build; it does not break this one.
-    In a build server (``KEEPER`` set) the file is written after the build answered.
     """
-    if KEEPER is not None:
-        KEEPER.pending[str(target)] = value
-        return
     dump_pickle(target, value)
 
 
@@ -248,168 +240,21 @@ def dump_pickle(target: Path, value) -> None:
         pass
 
 
-class Keeper:
-    """What a long-running build process (``digest server``) keeps of the cache folder between
-    builds: every file ``read_cached`` read or ``write_cached`` wrote, with its ``file_signature``
-    when it was read or written.
-
-    A build in the server neither unpickles the last build's page work and state again (a
-    quarter of a second at 1,000 pages) nor pickles its own before it answers: ``flush`` writes
-    them after. A file someone else changed since (another process, a deleted cache) is read
-    again. The values are what the build would have read from the file: builds treat what they
-    read from the cache as their own to read, not to change in place.
-    """
-
-    def __init__(self, spares: Path | None = None):
-        self.values: dict[str, tuple[tuple, object]] = {}  # path → (its signature, the value it holds)
-        self.pending: dict[str, object] = {}  # path → value written by a build, not yet on disk
-        self.later: list = []  # what a build left to do after the answer (functions without arguments)
-        self.spares = spares  # a folder for large files' replaced versions (``spare_for``), or None
-
-    def spare_for(self, target: str) -> str | None:
-        """Where the version before last of the large file ``target`` is kept, to write its next
-        version into: overwriting a file's blocks takes a third of the time of writing a new
-        file (page cache pages allocated, a freed file's blocks discarded: 32 ms against 12 for
-        the export at 1,000 pages). None without a spares folder."""
-        if self.spares is None:
-            return None
-        return str(self.spares / hashlib.sha1(os.path.abspath(target).encode("utf-8")).hexdigest()[:20])
-
-    def keep_spare(self, old: str, target: str) -> None:
-        """Keep ``old``, the version of ``target`` a build replaced, as its spare, unless another
-        name links it (someone's copy, which writing into it would change): then it is freed."""
-        spare = self.spare_for(target)
-        if spare is None:
-            return
-        with contextlib.suppress(OSError):  # e.g. another file system: the old version is freed
-            if os.stat(old).st_nlink == 1:
-                self.spares.mkdir(parents=True, exist_ok=True)
-                os.replace(old, spare)
-
-    def close(self) -> None:
-        """Flush, and remove the spares (a server that stops)."""
-        self.flush()
-        if self.spares is not None:
-            shutil.rmtree(self.spares, ignore_errors=True)
-
-    def read(self, path: Path):
-        path = str(path)
-        if path in self.pending:
-            return self.pending[path]
-        found, kept = file_signature(path), self.values.get(path)
-        if kept and found and kept[0] == found:
-            return kept[1]
-        value = load_pickle(Path(path))
-        if found:
-            self.values[path] = (found, value)
-        return value
-
-    def flush(self) -> None:
-        """Do what the builds since the last flush left for later, and write what they wrote to the cache folder."""
-        later, self.later = self.later, []
-        for task in later:
-            task()
-        pending, self.pending = self.pending, {}
-        for path, value in pending.items():
-            dump_pickle(Path(path), value)
-            found = file_signature(path)
-            if found:
-                self.values[path] = (found, value)
-            else:
-                self.values.pop(path, None)
-
-
-def file_signature(path: str | Path) -> tuple | None:
-    """What says a file is as it was: device, inode, size, and the times of its last change of
-    contents and of its last change (as ``git status`` and ``make`` trust them); None if missing."""
-    try:
-        return signature_of(os.stat(path))
-    except OSError:
-        return None
-
-
-def signature_of(stat: os.stat_result) -> tuple:
-    return stat.st_dev, stat.st_ino, stat.st_size, stat.st_mtime_ns, stat.st_ctime_ns
-
-
-KEEPER: Keeper | None = None  # set by the build server (generator.server)
-
-
-def after_answer(task) -> None:
-    """Run ``task`` (no arguments) now, or in a build server once the build has answered: for what
-    only the next build reads (the cache folder's state files), not this build's output."""
-    if KEEPER is not None:
-        KEEPER.later.append(task)
-    else:
-        task()
-
-
-class KnownFiles:
-    """The cache key of each page file this process read, with the file's signature then.
-
-    A process that builds again (the build server, ``mkdocs serve``) neither reads nor hashes
-    a file whose signature (``file_signature``) is the same. Only settled files are remembered
-    (``settled_signature``).
-    """
-
-    def __init__(self):
-        self.keys: dict[str, tuple] = {}  # path → (signature, what else the key covers, key)
-
-    def key(self, path: Path, cache: PageCache) -> str | None:
-        known = self.keys.get(str(path))
-        if known is None or known[1] != (code_version(), cache.context.digest):
-            return None
-        return known[2] if file_signature(path) == known[0] else None
-
-    def remember(self, path: Path, cache: PageCache, signature: tuple | None, key: str) -> None:
-        if signature is None:
-            self.keys.pop(str(path), None)
-        else:
-            self.keys[str(path)] = (signature, (code_version(), cache.context.digest), key)
-
-
-SETTLED_NS = 3_000_000_000  # a file unchanged this long is remembered (file times may be 2 s coarse)
-
-
-def settled_signature(path: Path) -> tuple | None:
-    """The file's signature, if its last change is old enough that any later change will
-    show in its times (else None: a change within the same tick of a coarse clock would not)."""
-    stat = os.stat(path)  # a missing file raises, as reading it would
-    return signature_of(stat) if time.time_ns() - stat.st_ctime_ns > SETTLED_NS else None
-
-
-KNOWN_FILES = KnownFiles()
-
-
-def warm_up() -> None:
-    """Load what working a page loads on first use: the segmenter's tables and cutter, the
-    simplified-Chinese converter and pypinyin (half a second here). A build server does it
-    before it is ready, so that the first edit's rebuild does not pay for it."""
-    default_segmenter().cut("淄博市临淄区")
-    normalize.fold("淄博市臨淄區")
-    link.pinyin_words("淄博")
-
-
 def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = None, progress=None) -> list[PageWork]:
     """PageWork for every path, in the given order: from the cache, else computed (in parallel)."""
     results: list[PageWork | None] = [None] * len(paths)
     todo: list[tuple[int, PageSource, str]] = []
     for i, path in enumerate(paths):
-        key = KNOWN_FILES.key(path, cache)  # a file this process read before, unchanged since: not read again
-        cached = cache.load(path.name, key) if key else None
+        try:
+            source = PageSource(path.name, path.read_bytes())
+        except OSError as err:
+            results[i] = PageWork(None, problem=f"{path.name}: {err.strerror}")
+            continue
+        key = cache.key(source)
+        cached = cache.load(source.name, key)
         if cached is None:
-            try:
-                signature = settled_signature(path)
-                source = PageSource(path.name, path.read_bytes())
-            except OSError as err:
-                results[i] = PageWork(None, problem=f"{path.name}: {err.strerror}")
-                continue
-            key = cache.key(source)
-            KNOWN_FILES.remember(path, cache, signature, key)
-            cached = cache.load(source.name, key)
-            if cached is None:
-                todo.append((i, source, key))
-                continue
+            todo.append((i, source, key))
+            continue
         results[i] = work = cached if cached.key == key else replace(cached, key=key)
         cache.keep(path.name, key, work)
         if progress:

@@ -11,8 +11,8 @@ and its summary when its keywords did not change.
 from __future__ import annotations
 
 import contextlib
-import functools
 import gc
+import re
 import time
 from dataclasses import dataclass, replace
 from pathlib import Path
@@ -120,9 +120,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
         origins.append((page_key, article_id) if page_key else None)
     stopwatch.lap("corrections")
     weights = analyze.weigh(terms, default_segmenter())
-    builds_again = pagework.KEEPER is not None  # a build server: what a build keeps for the next pays off
-    if not builds_again:
-        analyze.LAST_TALLY = None  # its arrays and dictionaries would stay in memory to the end (100 MB at 5,000 pages)
+    analyze.LAST_TALLY = None  # its arrays and dictionaries would stay in memory to the end (100 MB at 5,000 pages)
     summary_file = StateFile(settings.cache_dir, "summaries")
     last = summary_file.load(Summaries)
     earlier, summaries = last.made if last else {}, {}
@@ -162,15 +160,14 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     related, state = links.link_incrementally(articles, (weights.matrix[rows], weights.words), weights.idf,
                                               link_state.load(links.LinkState))
     link_state.store(state)
-    if not builds_again:
-        links.forget()
+    links.forget()
     articles = [a if a.related == related[a.id] else relinked(a, related[a.id]) for a in articles]
     LAST_BUILT.clear()
     LAST_BUILT.update((a.id, a) for a in articles)
     stopwatch.lap("related")
     check_unique_urls(articles)
     cache.commit()
-    pagework.after_answer(functools.partial(store_pinyin, pinyin_file, ids, found, slugs, articles))
+    store_pinyin(pinyin_file, ids, found, slugs, articles)
     report = replace(report, warnings=report.warnings + tuple(problems))
     digest = Digest(theme_config.themes, tuple(articles), tuple(dropped), report.pages)
     return digest, report
@@ -260,7 +257,8 @@ class StateFile:
             return
         try:
             for old in self.folder.glob(f"{self.name}-*.pickle"):  # another code version's: never read again
-                old.unlink(missing_ok=True)
+                if re.fullmatch(rf"{self.name}-[0-9a-f]{{16}}\.pickle", old.name):  # named by us, not a stranger's
+                    old.unlink(missing_ok=True)
         except OSError:
             pass  # a read-only cache slows the next build, it does not break this one
         pagework.write_cached(self.path, state)
