@@ -19,6 +19,7 @@ import json
 import logging
 import os
 import pickle
+import re
 import subprocess
 import sys
 import zlib
@@ -140,6 +141,9 @@ def site_fingerprint(config) -> str:
     return digest.hexdigest()
 
 
+ENTRY_NAME = re.compile(r"[0-9a-f]{40}")  # ConvertedPages.entry
+
+
 class ConvertedPages:
     """The HTML Python-Markdown made of each generated page, kept in the cache folder under
     what it was made from, for the next build of any site folder.
@@ -241,7 +245,8 @@ class ConvertedPages:
             return
         try:
             for item in os.scandir(self.folder):
-                if item.name not in self.expected:
+                # only an entry as ``entry`` names it: the folder may hold files we did not write
+                if ENTRY_NAME.fullmatch(item.name) and item.name not in self.expected and item.is_file():
                     os.unlink(item.path)
         except OSError:
             pass

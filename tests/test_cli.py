@@ -1,5 +1,4 @@
 import json
-import os
 import subprocess
 import sys
 
@@ -16,23 +15,20 @@ def test_generate_writes_pages_and_export(tmp_path, capsys):
 
 
 def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
-    from generator.cli import write_site
+    from generator.write import write_site
 
     out = tmp_path / "out"
     files = {"index.md": "首页\n", "articles/a.md": "甲\n", "articles/b.md": "乙\n"}
     assert write_site(out, files.items()) == (3, 3)
     assert write_site(out, files.items()) == (3, 0)  # nothing changed: nothing written
-    (out / "articles/a.md").write_text("改过的\n", encoding="utf-8")  # edited by hand: put right
-    (out / "stray.md").write_text("不是生成的\n", encoding="utf-8")
+    (out / "articles/a.md").write_text("改过的\n", encoding="utf-8")  # ours, edited by hand: put right
+    (out / "stray.md").write_text("不是生成的\n", encoding="utf-8")  # not ours: left alone
     files = {"index.md": "首页，新\n", "articles/a.md": "甲\n"}
     assert write_site(out, files.items()) == (2, 2)
     on_disk = {p.relative_to(out).as_posix(): p.read_text(encoding="utf-8")
                for p in out.rglob("*") if p.is_file() and p.name != ".digest-manifest.json"}
-    assert on_disk == files
-    (out / ".digest-manifest.json").unlink()  # as after an interrupted run: compared in full
-    (out / "index.md").write_text("首页，旧\n", encoding="utf-8")
-    assert write_site(out, files.items()) == (2, 1)
-    assert (out / "index.md").read_text(encoding="utf-8") == "首页，新\n"
+    assert on_disk == {**files, "stray.md": "不是生成的\n"}
+    (out / "stray.md").unlink()
     # a large file comes in pieces, under a key: written only when the key changed or the file was edited
     from generator.render import Streamed
 
@@ -42,43 +38,15 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
     assert write_site(out, big("k1", b"[1,", b"2]\n")) == (1, 1)
     assert write_site(out, big("k1", b"[1,", b"2]\n")) == (1, 0)
     assert (out / "data/big.json").read_text(encoding="utf-8") == "[1,2]\n"
-    assert not (out / "index.md").exists()
+    assert not (out / "index.md").exists()  # ours, and no longer in the site
     assert write_site(out, big("k2", b"[1,", b"3]\n")) == (1, 1)
     (out / "data/big.json").write_text("[0]\n", encoding="utf-8")
     assert write_site(out, big("k2", b"[1,", b"3]\n")) == (1, 1)
     assert (out / "data/big.json").read_text(encoding="utf-8") == "[1,3]\n"
 
 
-def test_a_build_server_frees_a_replaced_large_file_after_it_answered(tmp_path, monkeypatch):
-    """The old file stays linked in the staging folder (not removed as a stray) until the
-    Keeper's flush: a reader sees the old file or the new one, never none."""
-    from generator import cli, pagework
-    from generator.render import Streamed
-
-    monkeypatch.setattr(pagework, "KEEPER", pagework.Keeper())
-    monkeypatch.setattr(cli, "FREE_LATER_BYTES", 4)
-    out = tmp_path / "out"
-
-    def site(*pieces):
-        return [("data/big.json", Streamed(repr(pieces), lambda: iter(pieces))), ("index.md", "首页\n")]
-
-    assert cli.write_site(out, site(b"[1,", b"2]\n")) == (2, 2)
-    pagework.KEEPER.flush()
-    old = out / "data/big.json"
-    assert cli.write_site(out, site(b"[1,", b"3]\n")) == (2, 1)
-    staging = [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
-    assert len(staging) == 1 and [f.read_bytes() for f in staging[0].iterdir()] == [b"[1,2]\n"]
-    assert old.read_bytes() == b"[1,3]\n"
-    pagework.KEEPER.flush()
-    assert not [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
-    assert cli.write_site(out, site(b"[1,", b"3]\n")) == (2, 0)
-    monkeypatch.setattr(pagework, "KEEPER", None)  # a one-shot build: nothing is left behind
-    assert cli.write_site(out, site(b"[4]\n")) == (2, 1)
-    assert not [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
-
-
 def test_a_deferred_page_is_rendered_only_when_its_inputs_or_the_file_changed(tmp_path):
-    from generator.cli import write_site
+    from generator.write import write_site
     from generator.render import Deferred
 
     out, rendered = tmp_path / "out", []
@@ -104,7 +72,7 @@ def test_a_deferred_page_is_rendered_only_when_its_inputs_or_the_file_changed(tm
 def test_a_build_that_fails_part_way_changes_nothing(tmp_path):
     import pytest
 
-    from generator.cli import write_site
+    from generator.write import write_site
 
     out = tmp_path / "out"
     write_site(out, {"a.md": "旧\n", "b.md": "旧\n"}.items())
@@ -167,60 +135,3 @@ def test_check_reports_per_page(capsys):
     assert "004_54c9fe256b89c4a1.txt" in out and "advertisement" in out
 
 
-def test_a_build_server_takes_back_the_manifest_it_wrote_unless_someone_changed_it(tmp_path, monkeypatch):
-    import json
-
-    from generator import cli, pagework
-
-    monkeypatch.setattr(pagework, "KEEPER", pagework.Keeper())
-    monkeypatch.setattr(cli, "KEPT_MANIFESTS", {})
-    out, files = tmp_path / "out", [("a.md", "甲\n")]
-    assert cli.write_site(out, files) == (1, 1)
-    assert not (out / cli.MANIFEST).exists()  # written after the server answered
-    pagework.KEEPER.flush()
-    assert (out / cli.MANIFEST).exists()
-    parsed = []
-    monkeypatch.setattr(json, "loads", lambda text, loads=json.loads: parsed.append(text) or loads(text))
-    assert cli.write_site(out, files) == (1, 0)
-    pagework.KEEPER.flush()
-    assert parsed == []
-    (out / cli.MANIFEST).write_text("{}", encoding="utf-8")  # someone else's: read, every file compared in full
-    assert cli.write_site(out, files) == (1, 0)
-    assert parsed == ["{}"]
-
-
-def test_a_build_server_writes_a_large_file_into_its_version_before_last(tmp_path, monkeypatch):
-    """With a spares folder, the version a build replaced is kept after the answer and the next
-    version is written over it (shorter or longer, byte for byte); a version someone else links
-    is never written over."""
-    from generator import cli, pagework
-    from generator.render import Streamed
-
-    keeper = pagework.Keeper(spares=tmp_path / "cache" / "spares")
-    monkeypatch.setattr(pagework, "KEEPER", keeper)
-    monkeypatch.setattr(cli, "FREE_LATER_BYTES", 4)
-    out = tmp_path / "out"
-    big = out / "data/big.json"
-
-    def build(*pieces):
-        result = cli.write_site(out, [("data/big.json", Streamed(repr(pieces), lambda: iter(pieces)))])
-        keeper.flush()
-        return result
-
-    build(b"[1,", b"2]\n")
-    first = big.stat().st_ino
-    build(b"[1,", b"2, 3, 4, 5]\n")
-    assert big.read_bytes() == b"[1,2, 3, 4, 5]\n"
-    assert [p.read_bytes() for p in keeper.spares.iterdir()] == [b"[1,2]\n"]
-    build(b"[6]\n")  # into the first version's file, cut to its new length
-    assert big.read_bytes() == b"[6]\n" and big.stat().st_ino == first
-    assert [p.read_bytes() for p in keeper.spares.iterdir()] == [b"[1,2, 3, 4, 5]\n"]
-    copy = tmp_path / "someones-copy.json"
-    os.link(big, copy)  # someone's link to the current version: when replaced, it is not kept as a spare
-    build(b"[7]\n")
-    build(b"[8]\n")
-    assert copy.read_bytes() == b"[6]\n" and big.read_bytes() == b"[8]\n"
-    assert [p.read_bytes() for p in keeper.spares.iterdir()] == [b"[7]\n"]
-    assert not [p for p in out.iterdir() if p.name.startswith(".digest-staging-")]
-    keeper.close()
-    assert not keeper.spares.exists()

@@ -4,7 +4,7 @@ import shutil
 from generator import pagework
 from generator.config import Settings
 from generator.pipeline import build
-from generator.cli import MANIFEST, write_site
+from generator.write import MANIFEST, write_site
 from generator.render import render_site, site_files
 from tests.conftest import SEEDS
 
@@ -40,9 +40,11 @@ def test_cached_build_is_identical_and_skips_unchanged_pages(tmp_path, monkeypat
 def test_an_edited_page_rewrites_its_shard_only(tmp_path):
     seeds, cache = copy_seeds(tmp_path), tmp_path / "cache"
     (cache / "ab").mkdir(parents=True)
-    (cache / "ab" / "ab12").write_bytes(b"a page's work in the older layout")
+    (cache / "ab" / "ab12").write_bytes(b"someone else's file")  # not ours: never removed
+    (cache / "pages-notes.txt").write_bytes(b"not a shard we named")
     build(Settings(seeds=seeds, cache_dir=cache, workers=1))
-    assert not (cache / "ab").exists()
+    assert (cache / "ab" / "ab12").read_bytes() == b"someone else's file"
+    assert (cache / "pages-notes.txt").read_bytes() == b"not a shard we named"
     written = {p.name: p.stat().st_mtime_ns for p in cache.glob("pages-*.pickle")}
     changed = sorted(seeds.glob("*.txt"))[2]
     changed.write_text(changed.read_text(encoding="utf-8") + "\n补记一行。\n", encoding="utf-8")

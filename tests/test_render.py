@@ -67,7 +67,7 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
     made again, exactly when their keywords, summary or related articles changed."""
     from dataclasses import replace
 
-    from generator.cli import MANIFEST, write_site
+    from generator.write import MANIFEST, write_site
     from generator.model import Digest
     from generator.render import site_files
 
