@@ -192,6 +192,16 @@ class LineView:
     markdown_heading: bool
     hard_break: bool
     blank_before: bool
+    numbers: tuple[int, ...] = ()  # the physical lines it was printed on (a wrapped paragraph has several)
+
+    @property
+    def last(self) -> int:
+        """Its last physical line's number."""
+        return self.numbers[-1] if self.numbers else self.number
+
+    @property
+    def all_numbers(self) -> list[int]:
+        return list(self.numbers) if self.numbers else [self.number]
 
     @property
     def heading_like(self) -> bool:

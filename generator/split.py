@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import layout, repair
+from . import layout, reflow, repair
 from .layout import LineView
 from .model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
 
@@ -61,24 +61,28 @@ def split_page(page: Page) -> tuple[list[Draft], list[Dropped]]:
 def drop_duplicate_lines(file: str, views: list[LineView]) -> tuple[list[LineView], list[Dropped]]:
     """Remove lines printed twice (keeping the longer or first copy), recording them."""
     duplicates = repair.duplicate_lines([v.text for v in views])
-    dropped = [Dropped(file, (views[i].number, views[i].number), "duplicate", views[i].text,
+    dropped = [Dropped(file, (views[i].number, views[i].last), "duplicate", views[i].text,
                        f"repeats line {views[kept].number}")
                for i, kept in sorted(duplicates.items())]
     return [v for i, v in enumerate(views) if i not in duplicates], dropped
 
 
 def line_views(page: Page) -> list[LineView]:
-    views, previous = [], None
-    for line in page.lines:
+    """The page's logical lines (``reflow``), each with the layout facts the splitter reads."""
+    convention = reflow.detect(page.lines)
+    raw_of = {line.number: line.text for line in page.lines}
+    views = []
+    for logical in reflow.logical_lines(page.lines, convention):
+        raw = raw_of[logical.number] if len(logical.numbers) == 1 else logical.text
         views.append(LineView(
-            number=line.number,
-            raw=line.text,
-            text=layout.strip_markup(line.text),
-            markdown_heading=layout.is_markdown_heading(line.text),
-            hard_break=layout.has_hard_break(line.text),
-            blank_before=previous is None or line.number - previous > 1,
+            number=logical.number,
+            raw=raw,
+            text=layout.strip_markup(logical.text if len(logical.numbers) > 1 else raw),
+            markdown_heading=layout.is_markdown_heading(raw),
+            hard_break=layout.has_hard_break(raw),
+            blank_before=logical.block_start,
+            numbers=logical.numbers,
         ))
-        previous = line.number
     return [v for v in views if v.text]
 
 
@@ -256,12 +260,12 @@ class _Reader:
         while j in self.ads:
             j += 1
         lines = self.views[i:j]
-        self.dropped.append(Dropped(self.file, (lines[0].number, lines[-1].number), "advertisement",
+        self.dropped.append(Dropped(self.file, (lines[0].number, lines[-1].last), "advertisement",
                                     "\n".join(v.text for v in lines), "advertising copy (prices, permits, phone numbers)"))
         return j
 
     def start_or_adopt(self, block: Block) -> None:
-        lines = list(range(self.views[block.start].number, self.views[block.end - 1].number + 1))
+        lines = list(range(self.views[block.start].number, self.views[block.end - 1].last + 1))
         self.record_markup(block.start, block.end)
         if self.current and self.current.untitled and not block.has_own_byline:
             self.current.block = block  # byline and lead were printed before their headline
@@ -300,24 +304,24 @@ class _Reader:
         self.current.byline_lines.append(view)
 
     def is_caption_line(self, view: LineView) -> bool:
-        return any(n == view.number for _, n in (self.current.captions if self.current else []))
+        return any(n == view.last for _, n in (self.current.captions if self.current else []))
 
     def place_caption(self, view: LineView) -> None:
         if self.current is None:
-            self.dropped.append(Dropped(self.file, (view.number, view.number), "caption", view.text,
+            self.dropped.append(Dropped(self.file, (view.number, view.last), "caption", view.text,
                                         "photo caption before the page's first article"))
         else:
-            self.current.captions.append((view.text, view.number))
+            self.current.captions.append((view.text, view.last))
 
     def place_paragraph(self, view: LineView) -> None:
         article = self.current
         if article is None:
-            self.dropped.append(Dropped(self.file, (view.number, view.number), "fragment", view.text,
+            self.dropped.append(Dropped(self.file, (view.number, view.last), "fragment", view.text,
                                         "text before the page's first headline: continued from another page"))
             return
         if not article.paragraphs and not article.headings and len(view.text) <= FRAGMENT_MAX \
                 and layout.ends_sentence(view.text) and layout.dateline(view.text) is None:
-            self.dropped.append(Dropped(self.file, (view.number, view.number), "fragment", view.text,
+            self.dropped.append(Dropped(self.file, (view.number, view.last), "fragment", view.text,
                                         "a sentence's end opening the article: continued from another page"))
             return
         if article.dateline is None and not article.paragraphs:
@@ -325,11 +329,11 @@ class _Reader:
         if article.last_broken():
             last = article.paragraphs[-1]
             last[0] += view.text
-            last[1].append(view.number)
+            last[1].extend(view.all_numbers)
             last[2] = view.broken
             article.notes.append(f"line {view.number} joined to the sentence a column break cut")
         else:
-            article.paragraphs.append([view.text, [view.number], view.broken])
+            article.paragraphs.append([view.text, view.all_numbers, view.broken])
 
     def next_text_continues(self, i: int) -> bool:
         """Whether the body text after line ``i`` (past a caption) finishes a cut sentence."""
