@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from . import frontmatter
 from .normalize import fold
 
 SENTENCE_END = "。！？!?…"
@@ -21,14 +22,7 @@ DANGLING = set("的和与及或在对把被将从向以并而跟同给让使就�
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
-# A dateline opens the lead: 本报淄博讯 / 本报讯 / 大众日报济南讯 / 新华社北京电.
-DATELINE_STRICT = re.compile(r"^(?:本报[\u4e00-\u9fff]{0,6}讯|[\u4e00-\u9fff]{2,6}(?:日报|晚报|新华社)[\u4e00-\u9fff]{0,6}[讯电]|新华社[\u4e00-\u9fff]{2,6}电)")
-MONTH_DAY = re.compile(r"^\s*(?P<md>\d{1,2}月\d{1,2}日)")
-BYLINE_MARK = "□■"
-BYLINE_ROLES = re.compile(r"(?:本报|大众新闻|大众日报|新华社|特约)?(?:首席)?(?:记者|通讯员|实习生|见习记者|摄影|编辑)")
-PAREN_NAMES = re.compile(r"^[（(]\s*(?P<names>[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4}){0,4})\s*[)）]$")
 CAPTION_MARK = re.compile(r"^\s*(?:[▲▼△▽◀▶◆◇]|图为|图\d|上图|下图|左图|右图|图片)")
-PHOTO_CREDIT = re.compile(r"^[□■]?\s*[\u4e00-\u9fff·]{2,4}(?:\s+[\u4e00-\u9fff·]{2,4})?\s*(?:报道|摄|摄影)$")
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:省|市|县|区|镇|乡|街道|开发区|经技区|新区)$")
 AD_STRONG = re.compile(
@@ -106,37 +100,26 @@ def could_be_long_headline(text: str) -> bool:
 
 
 def is_byline(text: str) -> bool:
-    """□ 本报记者 刘磊 … / □王新端 / 记者 刘磊 通讯员 张胜伟 报道."""
-    text = fold(text)
-    if text[:1] in BYLINE_MARK:
-        rest = text[1:].strip()
-        return 0 < len(rest) <= 60 and not re.search(r"[，。,]", rest)
-    return bool(re.match(r"^(?:本报)?(?:记者|通讯员)\s+[\u4e00-\u9fff]{2,4}", text)) and len(text) <= 60 \
-        and not re.search(r"[，。,]", text)
+    """□ 本报记者 刘磊 … / □王新端 / 记者 刘磊 通讯员 张胜伟 报道 (``frontmatter.is_byline``)."""
+    return frontmatter.is_byline(text)
 
 
 def is_end_byline(text: str) -> bool:
     """Names in parentheses on their own line, printed after the body: (杜明德 江玉宝)."""
-    return bool(PAREN_NAMES.match(fold(text).strip()))
+    return frontmatter.end_credit(text) is not None
 
 
 def is_photo_credit(text: str) -> bool:
-    return bool(PHOTO_CREDIT.match(fold(text).strip()))
+    return frontmatter.is_photo_credit(text)
 
 
 def is_caption_marked(text: str) -> bool:
     return bool(CAPTION_MARK.match(fold(text)))
 
 
-def dateline(text: str) -> tuple[str, str | None] | None:
-    """(dateline, month-day) when the line opens with one: ("本报淄博讯", "11月13日")."""
-    folded = fold(text)  # same length: the spans below cut the line as printed
-    match = DATELINE_STRICT.match(folded)
-    if not match:
-        return None
-    start = match.end()
-    md = MONTH_DAY.match(folded[start:])
-    return text[:start], (text[start + md.start("md"): start + md.end("md")] if md else None)
+def dateline(text: str) -> frontmatter.Dateline | None:
+    """The dateline the line opens with (``本报淄博讯 11月13日``, ``本报讯（记者 X）`` …), parsed."""
+    return frontmatter.dateline(text)
 
 
 def ad_strength(text: str) -> int:
@@ -156,30 +139,17 @@ def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     folded = fold(text)
     if folded == text:
         return _parse_byline(text)
-    as_printed = lambda name: text[folded.index(name): folded.index(name) + len(name)]  # noqa: E731
+    as_printed = lambda name: text[folded.index(name): folded.index(name) + len(name)] \
+        if name in folded else name  # noqa: E731
     reporters, correspondents = _parse_byline(folded)
     return tuple(map(as_printed, reporters)), tuple(map(as_printed, correspondents))
 
 
 def _parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
-    body = text.strip().lstrip(BYLINE_MARK).strip()
-    paren = PAREN_NAMES.match(text.strip())
-    if paren:
-        return tuple(paren.group("names").split()), ()
-    body = re.sub(r"\s*(?:报道|摄影|摄)\s*$", "", body)
-    reporters: list[str] = []
-    correspondents: list[str] = []
-    target = reporters
-    for token in re.split(r"(\s+|(?:本报|大众新闻|大众日报|新华社|特约)?(?:首席)?(?:记者|通讯员|实习生|见习记者))", body):
-        if not token or token.isspace():
-            continue
-        if BYLINE_ROLES.fullmatch(token):
-            target = correspondents if "通讯员" in token else reporters
-            continue
-        name = token.strip()
-        if re.fullmatch(r"[\u4e00-\u9fff·]{2,4}", name):
-            target.append(name)
-    return tuple(reporters), tuple(correspondents)
+    names = frontmatter.end_credit(text)
+    if names:
+        return names, ()
+    return frontmatter.parse_names(text)
 
 
 @dataclass(frozen=True)

@@ -421,14 +421,17 @@ def freeze(file: str, article: _Article) -> Draft:
     else:
         title = block.title
     date = article.dateline
+    if date:  # the dateline's inline credit: 本报讯（记者 X 通讯员 Y）
+        reporters += tuple(n for n in date.reporters if n not in reporters)
+        correspondents += tuple(n for n in date.correspondents if n not in correspondents)
     return Draft(
         file=file,
         title=title,
         kicker=block.kicker if block else None,
         subtitle=block.subtitle if block else None,
         byline=Byline(reporters, correspondents, byline_text),
-        dateline=date[0] if date else None,
-        dateline_date=date[1] if date else None,
+        dateline=date.prefix if date else None,
+        dateline_date=date.month_day if date else None,
         paragraphs=paragraphs,
         headings=tuple(article.headings),
         captions=tuple(t for t, _ in article.captions),
