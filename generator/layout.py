@@ -23,6 +23,8 @@ DANGLING = set("的和与及或在对把被将从向以并而跟同给让使就�
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 CAPTION_MARK = re.compile(r"^\s*(?:[▲▼△▽◀▶◆◇]|图为|图\d|上图|下图|左图|右图|图片)")
+PAREN_CAPTION = re.compile(r"^\(.{6,}\)$")  # folded: full-width parentheses are half-width
+JUMP_LINE = re.compile(r"^\(\s*(?:下转|上接|转|接|转自|续)第?[\d一二三四五六七八九十]+版\s*\)$")
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
 PLACE_ONLY = re.compile(r"^[\u4e00-\u9fff]{1,10}(?:省|市|县|区|镇|乡|街道|开发区|经技区|新区)$")
 AD_STRONG = re.compile(
@@ -114,7 +116,13 @@ def is_photo_credit(text: str) -> bool:
 
 
 def is_caption_marked(text: str) -> bool:
-    return bool(CAPTION_MARK.match(fold(text)))
+    """▲ ▼ 图为 … , or a description wholly in parentheses under a photo
+    (``（村民申秀山（右）领到了赔款）``), which is neither a credit nor a jump line."""
+    folded = fold(text).strip()
+    if CAPTION_MARK.match(folded):
+        return True
+    return bool(PAREN_CAPTION.match(folded)) and frontmatter.end_credit(folded) is None \
+        and not JUMP_LINE.match(folded)
 
 
 def dateline(text: str) -> frontmatter.Dateline | None:

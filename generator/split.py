@@ -34,7 +34,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from . import layout, reflow, repair
+from . import boundaries, layout, reflow, repair
 from .layout import LineView
 from .model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
 
@@ -111,7 +111,7 @@ def advertisement_lines(views: list[LineView]) -> set[int]:
 
 @dataclass(frozen=True)
 class Block:
-    """A headline block: indexes of its lines and their roles."""
+    """A headline block: indexes of its lines, their roles, and the evidence that it is one."""
 
     start: int
     end: int  # exclusive
@@ -119,39 +119,40 @@ class Block:
     title: str
     subtitle: str | None
     has_own_byline: bool
+    evidence: boundaries.Evidence | None = None
 
 
 def headline_blocks(views: list[LineView], ads: set[int]) -> dict[int, Block]:
-    """Headline blocks by their first line's index."""
+    """Headline blocks by their first line's index, decided from the evidence (``boundaries``)."""
+    words = boundaries.PageWords.of(views)
     blocks: dict[int, Block] = {}
-    i = 0
+    i = since = 0
     while i < len(views):
-        block = block_at(views, i, ads)
+        block = block_at(views, i, ads, words, since=since, page_start=not blocks and i == 0)
         if block:
             blocks[i] = block
-            i = block.end
+            i = since = block.end
         else:
             i += 1
     return blocks
 
 
-def block_at(views: list[LineView], i: int, ads: set[int]) -> Block | None:
+def block_at(views: list[LineView], i: int, ads: set[int], words: boundaries.PageWords, *, since: int,
+             page_start: bool) -> Block | None:
     """The headline block starting at line ``i``, if the evidence says so."""
     run = stacked_heading_lines(views, i, ads)
     if not run:
         return None
     end = i + len(run)
-    followed = end < len(views) and end not in ads and introduces_article(views[end])
-    markdown = all(v.markdown_heading for v in run)
-    place_title = len(run) == 1 and bool(layout.PLACE_PREFIX.match(run[0].text)) \
-        and len(run[0].text.split("：")[-1].split(":")[-1]) >= 4
-    long_first = not run[0].heading_like
-    if long_first and not (followed or i == 0):
-        return None
-    if not (followed or markdown or i == 0 or len(run) >= 2 or place_title):
+    found = boundaries.evidence(views, i, end, words, since=since, page_start=page_start)
+    names = {name for name, _ in found.features}
+    followed = end not in ads and bool(names & {"byline_after", "dateline_after"})
+    if not run[0].heading_like and not (followed or page_start):
+        return None  # a long first line is a headline only where a byline or the page's start says so
+    if not found.is_headline:
         return None
     kicker, title, subtitle = head_roles(run)
-    return Block(i, end, kicker, title, subtitle, followed)
+    return Block(i, end, kicker, title, subtitle, followed, found)
 
 
 def stacked_heading_lines(views: list[LineView], i: int, ads: set[int]) -> list[LineView]:
