@@ -13,7 +13,8 @@ What follows the candidate
 What precedes it
   ``page_start``        nothing but fragments from another page before it
   ``credit_before``     an article's end: a credit ``（X Y）`` or a jump line
-  ``cut_before``        a sentence cut by a column break that the text after finishes
+  ``cut_sentence``      the text after it (past a caption) finishes a sentence: the line is
+                        that sentence's start, cut by a column break, not a heading
 The candidate's form
   ``markdown_heading``  printed as a Markdown heading
   ``stacked``           two or three lines (kicker and title, title and subtitle)
@@ -28,7 +29,8 @@ The candidate's form
 What the text says
   ``cohesion``          TextTiling-style similarity of the words before and after
                         (character bigrams weighted by rarity on the page): a 小标题
-                        continues its article's vocabulary, a headline starts another
+                        continues its article's vocabulary, a headline starts another;
+                        it counts for less where either side has little text
   ``places``            the places named after it: only new ones (another article),
                         or ones the text before named (the same article)
 """
@@ -44,13 +46,14 @@ from .layout import LineView
 from .repair import bigrams, cosine, weighted_norm
 
 THRESHOLD = 2.0
+CONFIDENCE_SLOPE = 1.5
 WEIGHTS = {
     "byline_after": 4.0,
     "dateline_after": 4.0,
     "page_start": 4.0,
     "markdown_heading": 3.0,
     "credit_before": 1.5,
-    "cut_before": -4.0,
+    "cut_sentence": -4.0,
     "stacked": 1.0,
     "place_title": 1.5,
     "numbered": -4.0,
@@ -62,6 +65,8 @@ WEIGHTS = {
 }
 COHESION_LOW, COHESION_HIGH = 0.05, 0.20  # similarity of two articles / of one article's parts
 WINDOW = 400  # characters of text either side compared
+LOOKBACK = 60  # lines before a candidate that its evidence reads at most
+COHESION_TEXT = 150  # characters either side for the similarity to count in full
 NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]\D|第[一二三四五六七八九十]+[，、]?)")
 # A county or city: two characters before 市/县/区 that are not a word going on (市场, 县委, 区域).
 PLACE = re.compile(r"([\u4e00-\u9fff]{2})(?:市|县|区)(?![场集民委政长级属里内外域域间别块县区镇村中])")
@@ -84,8 +89,9 @@ class Evidence:
 
     @property
     def confidence(self) -> float:
-        """How sure the decision is, 0.5 (a coin toss) to 1."""
-        return 1 / (1 + math.exp(-abs(self.score - THRESHOLD)))
+        """How sure the decision is, 0.5 (a coin toss) to 1: the logistic of the score's distance
+        from the threshold (a byline or dateline alone, 2 past it, gives 0.95)."""
+        return 1 / (1 + math.exp(-CONFIDENCE_SLOPE * abs(self.score - THRESHOLD)))
 
     def describe(self) -> str:
         return ", ".join(f"{name} {weight:+.1f}" for name, weight in self.features) or "no evidence"
@@ -110,6 +116,7 @@ def evidence(views: list[LineView], start: int, end: int, words: PageWords, *, s
              page_start: bool) -> Evidence:
     """The evidence that lines ``start:end`` are a headline; ``since`` is where the text of the
     article being read begins (the last headline's end)."""
+    since = max(since, start - LOOKBACK)  # a page without headlines stays linear in its length
     run, after = views[start:end], views[end] if end < len(views) else None
     features: list[tuple[str, float]] = []
 
@@ -132,6 +139,8 @@ def evidence(views: list[LineView], start: int, end: int, words: PageWords, *, s
         add("place_title")
     if NUMBERED.match(run[0].text):
         add("numbered")
+    if layout.text_after_finishes_cut(views, end):
+        add("cut_sentence")
     if len(run) == 1 and re.search(r"[，,]", layout.outside_quotes(run[0].text)):
         add("two_clauses")
     if start > 0:
@@ -194,15 +203,16 @@ def body_lines(views: list[LineView], indexes: range) -> list[int]:
             and not layout.is_caption_marked(views[k].text)]
 
 
-def window(views: list[LineView], lines: list[int], words: PageWords, *, from_end: bool) -> Counter:
-    """The bigrams of about ``WINDOW`` characters of the given lines, from their start or their end."""
+def window(views: list[LineView], lines: list[int], words: PageWords, *, from_end: bool) -> tuple[Counter, int]:
+    """The bigrams of about ``WINDOW`` characters of the given lines, from their start or their end,
+    and how many characters they came from."""
     total, size = Counter(), 0
     for k in reversed(lines) if from_end else lines:
         total.update(words.grams[k])
         size += len(views[k].text)
         if size >= WINDOW:
             break
-    return total
+    return total, size
 
 
 def cohesion(views: list[LineView], start: int, end: int, words: PageWords, since: int) -> float:
@@ -212,12 +222,14 @@ def cohesion(views: list[LineView], start: int, end: int, words: PageWords, sinc
     after_lines = body_lines(views, range(end, min(len(views), end + 12)))
     if not before_lines or not after_lines:
         return 0.0
-    before = window(views, before_lines, words, from_end=True)
-    after = window(views, after_lines, words, from_end=False)
+    (before, before_size), (after, after_size) = (window(views, before_lines, words, from_end=True),
+                                                  window(views, after_lines, words, from_end=False))
     similarity = cosine(before, after, words.weight, weighted_norm(before, words.weight),
                         weighted_norm(after, words.weight))
     scaled = (COHESION_LOW + COHESION_HIGH - 2 * similarity) / (COHESION_HIGH - COHESION_LOW)
-    return max(-1.0, min(1.0, scaled))
+    # two short texts share few words whatever they say: their similarity counts for less
+    trust = min(1.0, before_size / COHESION_TEXT, after_size / COHESION_TEXT)
+    return max(-1.0, min(1.0, scaled)) * trust
 
 
 def places_in(text: str) -> set[str]:

@@ -186,33 +186,55 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
     return 0
 
 
-def run_check(args) -> int:
-    from .pipeline import build
+DROPPED_KINDS = {"advertisement": "广告", "caption": "图片说明", "duplicate": "重复", "fragment": "转版残段",
+                 "hidden": "已隐藏", "jump": "转版提示", "markup": "原始标记", "notice": "公告启事"}
+REVIEW_BELOW = 0.9  # decisions less sure than this are listed for an editor to look at
+REVIEW_MAX = 5
 
-    digest, report = build(settings_from(args))
+
+def run_check(args) -> int:
+    """Per page: its layout, the articles (with the 编号 corrections use), what was dropped and
+    why, and the headline-or-小标题 decisions the splitter was least sure of, to review first."""
+    from .ingest import PageError, read_page
+    from .pipeline import build
+    from .split import review
+
+    settings = settings_from(args)
+    digest, report = build(settings)
     articles_of, dropped_of = defaultdict(list), defaultdict(list)
     for a in digest.articles:
         articles_of[a.draft.file].append(a)
     for d in digest.dropped:
         dropped_of[d.file].append(d)
+    names = {t.key: t.name for t in digest.themes}
     for page in report.pages:
         articles, dropped = articles_of[page.file], dropped_of[page.file]
-        print(f"{page.file} ({page.encoding}): {len(articles)} articles, {len(dropped)} dropped")
+        try:  # the digest's pages keep no lines (they live in the drafts): read the file again
+            convention, decisions = review(read_page(settings.seeds / page.file))
+        except (OSError, PageError):
+            continue
+        print(f"{page.file}（{page.encoding}）：{convention.describe()}；{len(articles)} 篇文章，舍弃 {len(dropped)} 处")
         for a in articles:
             d = a.draft
-            print(f"  article  lines {d.lines[0]}–{d.lines[1]}  {d.title}  [{'/'.join(a.theme_keys)}]")
+            themes = "、".join(names.get(k, k) for k in a.theme_keys)
+            print(f"  文章  第 {d.lines[0]}–{d.lines[1]} 行  {d.title}  〔{themes}〕  编号 {a.id}")
             for note in d.notes:
                 if "joined to the sentence" not in note:
-                    print(f"           note: {note}")
+                    print(f"        说明：{note}")
         for d in dropped:
             text = d.text.replace("\n", " / ")
-            print(f"  dropped  lines {d.lines[0]}–{d.lines[1]}  {d.kind}: {text[:40]}  ({d.reason})")
+            print(f"  舍弃  第 {d.lines[0]}–{d.lines[1]} 行  {DROPPED_KINDS.get(d.kind, d.kind)}：{text[:40]}（{d.reason}）")
+        unsure = [x for x in decisions if x.evidence.confidence < REVIEW_BELOW][:REVIEW_MAX]
+        for x in unsure:
+            verdict = "标题" if x.headline else "小标题"
+            print(f"  待核  第 {x.line} 行  判为{verdict}（把握 {x.evidence.confidence:.2f}）  {x.text[:40]}  "
+                  f"〔{x.evidence.describe()}〕")
         for warning in page.warnings:
-            print(f"  warning  {warning}")
+            print(f"  警告  {warning}")
     for problem in report.problems:
-        print(f"skipped {problem}")
+        print(f"已跳过 {problem}")
     for name in report.ignored:
-        print(f"ignored {name}: not a page file (*.txt)")
+        print(f"已忽略 {name}：不是版面文件（*.txt）")
     return 0
 
 

@@ -95,8 +95,8 @@ def is_byline(text: str) -> bool:
     if not role or role.start() > 14:
         return False
     before = re.sub(r"[·/／\s]", "", body[:role.start()])
-    reporters, correspondents = parse_names(body)
-    return (not before or bool(ORGANISATION.match(before))) and bool(reporters or correspondents)
+    reporters, correspondents, clean = read_names(body)
+    return (not before or bool(ORGANISATION.match(before))) and bool(reporters or correspondents) and clean
 
 
 def end_credit(text: str) -> tuple[str, ...] | None:
@@ -116,6 +116,12 @@ def is_photo_credit(text: str) -> bool:
 
 def parse_names(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     """Reporters and correspondents named in a byline or credit, in printed order (as printed)."""
+    reporters, correspondents, _ = read_names(text)
+    return reporters, correspondents
+
+
+def read_names(text: str) -> tuple[tuple[str, ...], tuple[str, ...], bool]:
+    """``parse_names``, and whether every word after a role was a name (a byline holds nothing else)."""
     body = fold(text).strip().lstrip(MARK).strip()
     body = re.sub(r"文\s*/\s*图|图\s*/\s*文", " ", body)
     if body.startswith(("（", "(")) and body.endswith(("）", ")")):
@@ -125,30 +131,36 @@ def parse_names(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     target = reporters
     pieces = ROLE.split(body)
     roles = ROLE.findall(body)
+    clean = True
     for k, piece in enumerate(pieces):
         if k > 0:
             target = correspondents if CORRESPONDENT.search(roles[k - 1]) else reporters
         elif roles and piece.strip():
             continue  # before the first role: the paper's or agency's name
-        for name in names_in(piece):
-            target.append(name)
-    return tuple(reporters), tuple(correspondents)
+        names, only_names = names_in(piece)
+        target.extend(names)
+        clean = clean and only_names
+    return tuple(reporters), tuple(correspondents), clean
 
 
-def names_in(piece: str) -> list[str]:
-    """The personal names in a stretch of a byline between two roles."""
+def names_in(piece: str) -> tuple[list[str], bool]:
+    """The personal names in a stretch of a byline between two roles, and whether it held
+    nothing else (a station's or paper's name and the place reported from are allowed)."""
+    reported = bool(CREDIT_TAIL.search(piece))
     piece = CREDIT_TAIL.sub("", piece.strip())
-    tokens = [t for t in re.split(r"[\s、，,]+", piece) if t]
-    tokens = join_spaced(tokens)
+    tokens = join_spaced([t for t in re.split(r"[\s、，,]+", piece) if t])
     names: list[str] = []
+    clean = True
     for k, token in enumerate(tokens):
-        token = CREDIT_TAIL.sub("", token)
         if not re.fullmatch(rf"[{HAN}·]+", token) or ORGANISATION.match(token):
+            clean = clean and bool(ORGANISATION.match(token))
             continue
-        if k == len(tokens) - 1 and k > 0 and not starts_with_surname(token) and len(token) <= 3:
+        if reported and k == len(tokens) - 1 and k > 0 and not starts_with_surname(token):
             continue  # ``济宁报道``: where it was reported from
-        names.extend(split_names(token))
-    return names
+        found = split_names(token)
+        clean = clean and bool(found)
+        names.extend(found)
+    return names, clean
 
 
 def join_spaced(tokens: list[str]) -> list[str]:

@@ -23,6 +23,7 @@ DANGLING = set("的和与及或在对把被将从向以并而跟同给让使就�
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
 EMPHASIS = re.compile(r"\*\*(.+?)\*\*|__(.+?)__")
 CAPTION_MARK = re.compile(r"^\s*(?:[▲▼△▽◀▶◆◇]|图为|图\d|上图|下图|左图|右图|图片)")
+KICKER_DASH = re.compile(r"(?:——|－－|--)$")
 PAREN_CAPTION = re.compile(r"^\(.{6,}\)$")  # folded: full-width parentheses are half-width
 JUMP_LINE = re.compile(r"^\(\s*(?:下转|上接|转|接|转自|续)第?[\d一二三四五六七八九十]+版\s*\)$")
 PLACE_PREFIX = re.compile(r"^[\u4e00-\u9fff]{2,8}[:：]")
@@ -79,11 +80,13 @@ def is_heading_like(text: str) -> bool:
     such as ``今年,张店区聚焦“美好社区”建设,梳`` does not: it has several
     clauses, or one long clause and a dangling short one.
     """
+    text = KICKER_DASH.sub("", text)  # 栖霞找到发展新路径——: a kicker that leads into its title
     if not text or len(text) > HEADLINE_MAX or "。" in text or "；" in text:
         return False
     if text[-1] in DANGLING:
         return False
-    if ends_clause(text) or SPEECH.match(text) or is_byline(text) or is_end_byline(text) or is_caption_marked(text):
+    if ends_clause(text) or SPEECH.match(text) or is_byline(text) or is_end_byline(text) or is_caption_marked(text) \
+            or JUMP_LINE.match(fold(text).strip()):
         return False
     bare = outside_quotes(text)
     clauses = [c for c in re.split(r"[，,]", bare) if c.strip()]
@@ -97,6 +100,7 @@ def is_heading_like(text: str) -> bool:
 
 def could_be_long_headline(text: str) -> bool:
     """A title or kicker longer than usual: no full stop, not cut mid-clause."""
+    text = KICKER_DASH.sub("", text)
     return bool(text) and len(text) <= LONG_HEADLINE_MAX and "。" not in text and not ends_clause(text) \
         and not SPEECH.match(text) and not is_byline(text)
 
@@ -155,8 +159,8 @@ def parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
 
 def _parse_byline(text: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     names = frontmatter.end_credit(text)
-    if names:
-        return names, ()
+    if names and not frontmatter.ROLE.search(text):
+        return names, ()  # （X Y）: the authors, with no role printed
     return frontmatter.parse_names(text)
 
 
@@ -189,3 +193,34 @@ class LineView:
     def broken(self) -> bool:
         """Ends without closing its sentence: a column break cut it."""
         return not ends_sentence(self.text)
+
+
+def continues_cut_sentence(text: str) -> bool:
+    """A line that reads as the rest of a cut sentence: it opens with a short clause."""
+    if text[:1] in QUOTE_OPEN or dateline(text) or is_heading_like(text) or is_byline(text):
+        return False
+    first_clause = text.split("，")[0].split(",")[0].split("。")[0]
+    return len(first_clause) <= 2 and not text.startswith(SENTENCE_OPENERS)
+
+
+# Two-character words that open a sentence and are followed by a comma (目前，…):
+# a short first clause made of one of these is a sentence start, not a cut sentence's end.
+SENTENCE_OPENERS = ("目前", "同时", "此外", "其中", "另外", "为此", "随后", "如今", "今年", "去年", "近日", "日前",
+                    "当前", "对此", "然而", "但是", "因此", "所以", "首先", "其次", "最后", "比如", "例如", "据悉")
+
+
+CONTEXT_CAPTION_MAX = 40  # a caption printed inside a cut sentence is no longer than this
+
+
+def text_after_finishes_cut(views: list, start: int, stop=frozenset()) -> bool:
+    """Whether the body text from ``views[start]`` on (past a caption or photo credit) finishes a
+    sentence that a column break cut: the line before ``start`` was then the cut sentence's start."""
+    for j in range(start, min(start + 3, len(views))):
+        text = views[j].text
+        if continues_cut_sentence(text):
+            return True
+        if is_photo_credit(text):
+            continue
+        if not (ends_sentence(text) and len(text) <= CONTEXT_CAPTION_MAX) or j in stop:
+            return False
+    return False

@@ -15,7 +15,8 @@ Detection, per page (``detect``):
 * wrap width — the column width W at which most lines are cut: the length
   that the most lines have exactly, counting a line longer than W only when
   what passes W is closing punctuation (Chinese typesetting never starts a
-  line with it, so a wrapped line keeps it);
+  line with it, so a wrapped line keeps it); a fifth of the page's lines at
+  least, and half as many again as at any other width;
 * ASCII punctuation, Markdown headings — reported, for ``digest check``.
 
 Reflow, when a width is found (``logical_lines``): a line continues the
@@ -39,10 +40,12 @@ INDENT = re.compile(r"^(?:\u3000+|[ \t]{2,}|\t)")
 CLOSING = set("，。、；：！？”’」』）)】》,.;:!?…")
 SENTENCE_END = "。！？!?…"
 QUOTE_CLOSERS = "”’」』）)】》\"'"
+TRAILING_CREDIT = re.compile(r"\s*[（(][^（）()]{1,20}[)）]$")  # 。（路江 周敏）: the article ended
 BYLINE_OR_HEADING = re.compile(r"^(?:[□■【]|#{1,6}\s)")
 MIN_WIDTH, MAX_WIDTH = 10, 30
-WRAPPED_SHARE = 0.35  # of a page's lines at one width, for the page to be read as wrapped
+WRAPPED_SHARE = 0.2  # of a page's lines cut at one width, for the page to be read as wrapped …
 WRAPPED_MIN_LINES = 4
+WRAPPED_PEAK = 1.5  # … and that many times the lines cut at any other width: one clear column
 
 
 @dataclass(frozen=True)
@@ -107,8 +110,10 @@ def wrap_width(texts: list[str]) -> int | None:
                 widths[width] += 1
     if not widths:
         return None
-    width, count = min(widths.items(), key=lambda item: (-item[1], item[0]))
-    if count < WRAPPED_MIN_LINES or count < WRAPPED_SHARE * len(texts):
+    ranked = sorted(widths.items(), key=lambda item: (-item[1], item[0]))
+    width, count = ranked[0]
+    runner_up = ranked[1][1] if len(ranked) > 1 else 0
+    if count < WRAPPED_MIN_LINES or count < WRAPPED_SHARE * len(texts) or count < WRAPPED_PEAK * runner_up:
         return None
     return width
 
@@ -148,11 +153,17 @@ def continues(above: str, text: str, below: str | None, convention: Convention) 
         return False
     # A short line after a line that closed its sentence, itself closing none and not going on
     # into the next line: a headline or subhead after a paragraph whose last line was full.
-    closes = above.rstrip().rstrip(QUOTE_CLOSERS)[-1:] in SENTENCE_END
+    closes = TRAILING_CREDIT.sub("", above.rstrip()).rstrip(QUOTE_CLOSERS)[-1:] in SENTENCE_END
     body = text.strip()
-    stands = body.rstrip(QUOTE_CLOSERS)[-1:] not in SENTENCE_END and not any(c in body for c in "，,；;")
+    ending = body.rstrip(QUOTE_CLOSERS)[-1:]
+    no_clause = not any(c in body for c in "，,；;")
+    stands = ending not in SENTENCE_END and no_clause
     goes_on = cut_at(text, width) and below is not None and fits_column(below, width) \
         and not (convention.indented and INDENT.match(below)) and not printed_alone(below)
+    if below is not None and layout.is_byline(below) and stands:
+        return False  # a byline follows headlines, not paragraphs: this line is one
+    if closes and ending in "?？!！" and no_clause and below is not None and not fits_column(below, width):
+        return False  # a question over a headline printed across columns: its kicker
     return not (closes and stands and not goes_on)
 
 

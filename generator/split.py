@@ -1,17 +1,21 @@
 """Split a page into article drafts the way a careful reader would.
 
-The page is read top to bottom once. Each line gets a role from its layout
-evidence (``layout``): advertising, byline, photo caption or credit, headline
-block, section heading, or body paragraph. Headline blocks start articles;
-everything else attaches to the article being read. ``repair`` then fixes
-what the layout broke across articles (duplicates, misplaced paragraphs).
+The page's logical lines come from the layout stage (``reflow``: whatever the
+OCR convention, one paragraph, headline, byline or caption per line, with
+every physical line number). They are read top to bottom once. Each line gets
+a role from its layout evidence (``layout``, ``frontmatter``): advertising,
+jump line, byline, photo caption or credit, headline block, section heading,
+or body paragraph. Headline blocks start articles; everything else attaches
+to the article being read. ``repair`` then fixes what the layout broke across
+articles (duplicates, misplaced paragraphs), and official notices are set
+aside.
 
-Rules, by name (each is tested in tests/test_split.py):
+Rules, by name (each is tested in tests/test_split.py and its neighbours):
 
-* headline block — 1–3 stacked heading-like lines that are followed by a
-  byline or dateline, are Markdown headings, open the page, are two or more
-  stacked lines, or read ``place:title``. A lone heading-like line inside an
-  article is a section heading (小标题).
+* headline block — 1–3 stacked heading-like lines that the evidence weighed
+  in ``boundaries`` calls a headline (a byline or dateline after it, the
+  page's start, its form, and whether the text after it continues the
+  article before it); otherwise a section heading (小标题) (``headlines``).
 * kicker / subtitle — in a block, a first line that is a question, clearly
   longer than the next, or sits above a ``place:title`` is the kicker (引题);
   a line starting with ``——`` is the subtitle; a place line or a hard line
@@ -19,8 +23,9 @@ Rules, by name (each is tested in tests/test_split.py):
 * byline — ``□…`` or ``记者/通讯员 …``; a second byline line right after the
   first continues it; a byline when the article already has one starts a new
   article whose headline is printed later (it adopts the next headline block
-  that has no byline of its own). ``(name name)`` after the body is an end
-  byline. A ``□name 报道`` under a caption is a photo credit.
+  that has no byline of its own). ``（name name）`` after the body is an end
+  credit: its names join the byline and the line stays in the body. A
+  ``□name 报道`` under a caption is a photo credit.
 * caption — ``▲ ▼ 图为 …``, a line followed by a photo credit, or a short
   lone sentence printed inside a sentence that a column break cut.
 * column-break join — a paragraph that does not end its sentence continues
@@ -29,16 +34,20 @@ Rules, by name (each is tested in tests/test_split.py):
   prices per m², phone numbers, pre-sale permits, ``项目地址``).
 * fragment — body text before the page's first headline, or a very short
   sentence opening an article: continued from another page.
+* jump line — ``（下转第二版）`` ``（上接第一版）``: dropped as ``jump``.
+* notice — a headline ending in 公告、通告、公示、启事、声明, or a body with the
+  formula that closes one (特此公告, 公示期为…): dropped whole as ``notice``.
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 
-from . import boundaries, layout, reflow, repair
+from . import headlines, layout, reflow, repair
+from .headlines import Block
 from .layout import LineView
 from .model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
 
-MAX_BLOCK = 3
 AD_WINDOW = 4
 CONTEXT_CAPTION_MAX = 40
 LONE_CAPTION_MAX = 30
@@ -51,11 +60,31 @@ def split_page(page: Page) -> tuple[list[Draft], list[Dropped]]:
     views = line_views(page)
     views, dropped = drop_duplicate_lines(page.file, views)
     ads = advertisement_lines(views)
-    blocks = headline_blocks(views, ads)
+    blocks, _ = headlines.headline_blocks(views, ads)
     reader = _Reader(page.file, views, ads, blocks)
     reader.read()
     drafts = repair.relocate_paragraphs(reader.drafts())
-    return drafts, dropped + reader.dropped
+    notices = [d for d in drafts if is_notice(d)]
+    return [d for d in drafts if d not in notices], dropped + reader.dropped + [as_notice(d) for d in notices]
+
+
+# Official notices (公告、通告、公示、启事、声明) are printed like news but are not articles: by their
+# headline's last word, or by the formula that closes one, whatever the headline says.
+NOTICE_TITLE = re.compile(r"(?:公告|通告|公示|启事|启示|声明|告知书)[\s（(\d一二三四五六七八九十号)）]*$")
+NOTICE_BODY = re.compile(r"特此(?:公告|通告|公示|声明|告知|通知)|公示期(?:为|间|自|：|:)|现予以公示|现(?:将|就).{0,30}(?:公告|公示)如下")
+
+
+def is_notice(draft: Draft) -> bool:
+    return bool(NOTICE_TITLE.search(layout.fold(draft.title))) or \
+        any(NOTICE_BODY.search(layout.fold(p.text)) for p in draft.paragraphs)
+
+
+def as_notice(draft: Draft) -> Dropped:
+    """A notice as dropped text: every line it was read from, in reading order."""
+    parts = [draft.kicker, draft.title, draft.subtitle, draft.byline.text] + \
+        [h.text for h in draft.headings] + [p.text for p in draft.paragraphs] + list(draft.captions) + list(draft.credits)
+    return Dropped(draft.file, draft.lines, "notice", "\n".join(filter(None, parts)),
+                   "an official notice (公告、通告、公示、启事、声明), not a news article")
 
 
 def drop_duplicate_lines(file: str, views: list[LineView]) -> tuple[list[LineView], list[Dropped]]:
@@ -109,104 +138,11 @@ def advertisement_lines(views: list[LineView]) -> set[int]:
     return ads
 
 
-@dataclass(frozen=True)
-class Block:
-    """A headline block: indexes of its lines, their roles, and the evidence that it is one."""
-
-    start: int
-    end: int  # exclusive
-    kicker: str | None
-    title: str
-    subtitle: str | None
-    has_own_byline: bool
-    evidence: boundaries.Evidence | None = None
-
-
-def headline_blocks(views: list[LineView], ads: set[int]) -> dict[int, Block]:
-    """Headline blocks by their first line's index, decided from the evidence (``boundaries``)."""
-    words = boundaries.PageWords.of(views)
-    blocks: dict[int, Block] = {}
-    i = since = 0
-    while i < len(views):
-        block = block_at(views, i, ads, words, since=since, page_start=not blocks and i == 0)
-        if block:
-            blocks[i] = block
-            i = since = block.end
-        else:
-            i += 1
-    return blocks
-
-
-def block_at(views: list[LineView], i: int, ads: set[int], words: boundaries.PageWords, *, since: int,
-             page_start: bool) -> Block | None:
-    """The headline block starting at line ``i``, if the evidence says so."""
-    run = stacked_heading_lines(views, i, ads)
-    if not run:
-        return None
-    end = i + len(run)
-    found = boundaries.evidence(views, i, end, words, since=since, page_start=page_start)
-    names = {name for name, _ in found.features}
-    followed = end not in ads and bool(names & {"byline_after", "dateline_after"})
-    if not run[0].heading_like and not (followed or page_start):
-        return None  # a long first line is a headline only where a byline or the page's start says so
-    if not found.is_headline:
-        return None
-    kicker, title, subtitle = head_roles(run)
-    return Block(i, end, kicker, title, subtitle, followed, found)
-
-
-def stacked_heading_lines(views: list[LineView], i: int, ads: set[int]) -> list[LineView]:
-    """Up to three consecutive lines that can each be part of a headline."""
-    run: list[LineView] = []
-    for j in range(i, min(i + MAX_BLOCK, len(views))):
-        v = views[j]
-        if j in ads or layout.is_byline(v.text) or layout.is_end_byline(v.text) or layout.is_caption_marked(v.text):
-            break
-        if run and is_subtitle(v.text):
-            run.append(v)
-            continue
-        if v.heading_like or (not run and layout.could_be_long_headline(v.text)):
-            if run and is_subtitle(run[-1].text):
-                break
-            run.append(v)
-        else:
-            break
-    return run
-
-
-def is_subtitle(text: str) -> bool:
-    return text.startswith("—") or text.startswith("－－") or text.startswith("--")
-
-
-def introduces_article(view: LineView) -> bool:
-    """A byline or a dateline: what follows a headline and never a 小标题."""
-    return layout.is_byline(view.text) or layout.dateline(view.text) is not None
-
-
-def head_roles(run: list[LineView]) -> tuple[str | None, str, str | None]:
-    """(kicker, title, subtitle) of a headline block."""
-    subtitle = None
-    lines = list(run)
-    if len(lines) >= 2 and is_subtitle(lines[-1].text):
-        subtitle = lines.pop().text
-    if len(lines) == 1:
-        return None, lines[0].text, subtitle
-    first, rest = lines[0], lines[1:]
-    rest_text = " ".join(v.text for v in rest)
-    if is_kicker(first, rest[0]):
-        return first.text, rest_text, subtitle
-    return None, f"{first.text} {rest_text}", subtitle
-
-
-def is_kicker(first: LineView, second: LineView) -> bool:
-    """Whether the first of two stacked headline lines is a kicker (引题)."""
-    if first.hard_break or layout.PLACE_ONLY.match(first.text):
-        return False  # one title printed on two lines
-    if layout.last_meaningful(first.text) in "?？!！":
-        return True
-    if layout.PLACE_PREFIX.match(second.text):
-        return True
-    return len(first.text) >= 1.5 * len(second.text)
+def review(page: Page) -> tuple[reflow.Convention, list[headlines.Decision]]:
+    """The page's layout convention and every headline-or-小标题 decision, least sure first."""
+    views, _ = drop_duplicate_lines(page.file, line_views(page))
+    _, decisions = headlines.headline_blocks(views, advertisement_lines(views))
+    return reflow.detect(page.lines), sorted(decisions, key=lambda d: (d.evidence.confidence, d.line))
 
 
 @dataclass
@@ -216,6 +152,7 @@ class _Article:
     block: Block | None
     head_lines: list[int] = field(default_factory=list)
     byline_lines: list[LineView] = field(default_factory=list)
+    credit_lines: list[LineView] = field(default_factory=list)  # （X Y） after the body, also a paragraph
     paragraphs: list[list] = field(default_factory=list)  # [text, lines, broken]
     headings: list[Heading] = field(default_factory=list)
     captions: list[tuple[str, int]] = field(default_factory=list)
@@ -281,7 +218,12 @@ class _Reader:
         self.record_markup(i, i + 1)
         text = view.text
         previous = self.views[i - 1] if i > 0 else None
-        if layout.is_byline(text) or (layout.is_end_byline(text) and self.current and not self.current.byline_lines):
+        if layout.JUMP_LINE.match(layout.fold(text).strip()):
+            self.dropped.append(Dropped(self.file, (view.number, view.last), "jump", view.text,
+                                        "jump line: the article goes on, or came from, another page"))
+        elif layout.is_end_byline(text) and self.current:
+            self.place_end_credit(view)
+        elif layout.is_byline(text):
             self.place_byline(view, previous)
         elif self.is_caption(i):
             self.place_caption(view)
@@ -289,6 +231,12 @@ class _Reader:
             self.current.headings.append(Heading(text, len(self.current.paragraphs), view.number))
         else:
             self.place_paragraph(view)
+
+    def place_end_credit(self, view: LineView) -> None:
+        """``（X Y）`` after the last paragraph: the names go to the byline, the line stays in the
+        body as printed (it closes the article's text)."""
+        self.current.credit_lines.append(view)
+        self.current.paragraphs.append([view.text, view.all_numbers, False])
 
     def place_byline(self, view: LineView, previous: LineView | None) -> None:
         if previous is not None and self.current and self.is_caption_line(previous) \
@@ -338,15 +286,7 @@ class _Reader:
 
     def next_text_continues(self, i: int) -> bool:
         """Whether the body text after line ``i`` (past a caption) finishes a cut sentence."""
-        for j in range(i + 1, min(i + 4, len(self.views))):
-            text = self.views[j].text
-            if continues_cut_sentence(text):
-                return True
-            if layout.is_photo_credit(text):
-                continue
-            if not (layout.ends_sentence(text) and len(text) <= CONTEXT_CAPTION_MAX) or j in self.blocks:
-                return False
-        return False
+        return layout.text_after_finishes_cut(self.views, i + 1, stop=self.blocks)
 
     def is_caption(self, i: int) -> bool:
         """Caption by its marker, by the credit under it, or by where it sits."""
@@ -365,7 +305,7 @@ class _Reader:
             return False
         if article.last_broken():
             return len(text) <= CONTEXT_CAPTION_MAX and following is not None \
-                and continues_cut_sentence(following.text)
+                and layout.continues_cut_sentence(following.text)
         return len(text) <= LONE_CAPTION_MAX and not any(c in text for c in "，,：:") \
             and following is not None and following.blank_before and view.blank_before \
             and not following.heading_like and i + 1 not in self.blocks
@@ -388,26 +328,12 @@ class _Reader:
         return [freeze(self.file, a) for a in self.articles]
 
 
-def continues_cut_sentence(text: str) -> bool:
-    """A line that reads as the rest of a cut sentence: it opens with a short clause."""
-    if text[:1] in layout.QUOTE_OPEN or layout.dateline(text) or layout.is_heading_like(text) or layout.is_byline(text):
-        return False
-    first_clause = text.split("，")[0].split(",")[0].split("。")[0]
-    return len(first_clause) <= 2 and not text.startswith(SENTENCE_OPENERS)
-
-
-# Two-character words that open a sentence and are followed by a comma (目前，…):
-# a short first clause made of one of these is a sentence start, not a cut sentence's end.
-SENTENCE_OPENERS = ("目前", "同时", "此外", "其中", "另外", "为此", "随后", "如今", "今年", "去年", "近日", "日前",
-                    "当前", "对此", "然而", "但是", "因此", "所以", "首先", "其次", "最后", "比如", "例如", "据悉")
-
-
 def freeze(file: str, article: _Article) -> Draft:
     block = article.block
     paragraphs = tuple(Paragraph(text, tuple(lines)) for text, lines, _ in article.paragraphs)
-    byline_text = "\n".join(v.text for v in article.byline_lines)
+    byline_text = "\n".join(v.text for v in article.byline_lines + article.credit_lines)
     reporters, correspondents = (), ()
-    for view in article.byline_lines:
+    for view in article.byline_lines + article.credit_lines:
         r, c = layout.parse_byline(view.text)
         reporters += r
         correspondents += c

@@ -132,6 +132,9 @@ def test_help_documents_every_command():
 def test_check_reports_per_page(capsys):
     assert main(["check", "--seeds", str(SEEDS)]) == 0
     out = capsys.readouterr().out
-    assert "004_54c9fe256b89c4a1.txt" in out and "advertisement" in out
+    assert "004_54c9fe256b89c4a1.txt" in out and "广告" in out  # dropped text, by kind, in Chinese
+    assert "每行之后空一行" in out  # the layout convention each page was read in
+    assert "编号 " in out  # the id corrections use
+    assert "Traceback" not in out
 
 
