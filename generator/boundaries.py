@@ -32,7 +32,8 @@ What the text says
                         continues its article's vocabulary, a headline starts another;
                         it counts for less where either side has little text
   ``places``            the places named after it: only new ones (another article),
-                        or ones the text before named (the same article)
+                        or ones the text before named (the same article: weaker, as a
+                        local paper's articles all name its city)
 """
 from __future__ import annotations
 
@@ -65,6 +66,7 @@ WEIGHTS = {
 }
 COHESION_LOW, COHESION_HIGH = 0.05, 0.20  # similarity of two articles / of one article's parts
 WINDOW = 400  # characters of text either side compared
+SHARED_PLACE = -0.5  # the ``places`` factor when the lead names a place the text before named
 LOOKBACK = 60  # lines before a candidate that its evidence reads at most
 COHESION_TEXT = 150  # characters either side for the similarity to count in full
 NUMBERED = re.compile(r"^\s*(?:[一二三四五六七八九十]+[、.．]|[（(][一二三四五六七八九十\d]+[)）]|\d{1,2}[、.．]\D|第[一二三四五六七八九十]+[，、]?)")
@@ -178,13 +180,13 @@ def shape(text: str) -> tuple[str, int]:
     return separator, len(text)
 
 
-def has_parallel(views: list[LineView], start: int, since: int, reach: int = 30) -> bool:
-    """Whether a lone heading-like line of the same shape stands within ``reach`` lines of
-    ``start`` (from the article's start on): sibling 小标题."""
+def has_parallel(views: list[LineView], start: int, since: int, reach: int = 8) -> bool:
+    """Whether a lone heading-like line of the same shape stands in the article before ``start``
+    or within ``reach`` lines after it: sibling 小标题."""
     separator, length = shape(views[start].text)
     if not separator:
         return False  # a plain phrase: too common a shape (captions, short headlines) to call parallel
-    for k in range(max(since, start - reach), min(len(views), start + reach)):
+    for k in range(since, min(len(views), start + reach)):
         if k == start or not views[k].heading_like:
             continue
         if (k > 0 and views[k - 1].heading_like) or (k + 1 < len(views) and views[k + 1].heading_like):
@@ -245,4 +247,5 @@ def place_shift(views: list[LineView], start: int, end: int, since: int) -> floa
     named_before = places_in("".join(views[k].text for k in range(since, start)))
     if not named_after or not named_before:
         return 0.0
-    return -1.0 if named_after & named_before else 1.0
+    # A local paper's articles all name its city: a shared place is weak evidence of one article.
+    return SHARED_PLACE if named_after & named_before else 1.0
