@@ -44,7 +44,7 @@ from dataclasses import dataclass
 
 from . import layout
 from .layout import LineView
-from .repair import bigrams, cosine, weighted_norm
+from .repair import Rarity, bigrams, cosine, weighted_norm
 
 THRESHOLD = 2.0
 CONFIDENCE_SLOPE = 1.5
@@ -99,19 +99,24 @@ class Evidence:
         return ", ".join(f"{name} {weight:+.1f}" for name, weight in self.features) or "no evidence"
 
 
-@dataclass(frozen=True)
 class PageWords:
-    """Each logical line's character bigrams and their weights on the page (rare = telling)."""
+    """Character bigrams of a page's lines, and how telling each is on the page (``weight``: the
+    rarer, the heavier; each bigram's count on the page stands in for the number of lines it is
+    in). A line's bigrams are counted when a window first reads them: most lines never are."""
 
-    grams: tuple[Counter, ...]
-    weight: dict[str, float]
+    def __init__(self, views: list[LineView]):
+        self.views = views
+        self.weight = Rarity(bigrams("\n".join(v.text for v in views)), len(views))  # one pass over the page
+        self.counted: dict[int, Counter] = {}
 
     @classmethod
     def of(cls, views: list[LineView]) -> "PageWords":
-        grams = tuple(bigrams(v.text) for v in views)
-        frequency = Counter(g for line in grams for g in line)
-        weight = {g: math.log((1 + len(grams)) / (1 + n)) + 1 for g, n in frequency.items()}
-        return cls(grams, weight)
+        return cls(views)
+
+    def grams(self, k: int) -> Counter:
+        if k not in self.counted:
+            self.counted[k] = bigrams(self.views[k].text)
+        return self.counted[k]
 
 
 def evidence(views: list[LineView], start: int, end: int, words: PageWords, *, since: int,
@@ -210,7 +215,7 @@ def window(views: list[LineView], lines: list[int], words: PageWords, *, from_en
     and how many characters they came from."""
     total, size = Counter(), 0
     for k in reversed(lines) if from_end else lines:
-        total.update(words.grams[k])
+        total.update(words.grams(k))
         size += len(views[k].text)
         if size >= WINDOW:
             break
@@ -226,8 +231,8 @@ def cohesion(views: list[LineView], start: int, end: int, words: PageWords, sinc
         return 0.0
     (before, before_size), (after, after_size) = (window(views, before_lines, words, from_end=True),
                                                   window(views, after_lines, words, from_end=False))
-    similarity = cosine(before, after, words.weight, weighted_norm(before, words.weight),
-                        weighted_norm(after, words.weight))
+    weight = words.weight
+    similarity = cosine(before, after, weight, weighted_norm(before, weight), weighted_norm(after, weight))
     scaled = (COHESION_LOW + COHESION_HIGH - 2 * similarity) / (COHESION_HIGH - COHESION_LOW)
     # two short texts share few words whatever they say: their similarity counts for less
     trust = min(1.0, before_size / COHESION_TEXT, after_size / COHESION_TEXT)

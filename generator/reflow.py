@@ -37,7 +37,8 @@ from . import layout
 from .model import Line
 
 INDENT = re.compile(r"^(?:\u3000+|[ \t]{2,}|\t)")
-CLOSING = set("，。、；：！？”’」』）)】》,.;:!?…")
+CLOSING_CHARS = "，。、；：！？”’」』）)】》,.;:!?…"
+CLOSING = set(CLOSING_CHARS)
 SENTENCE_END = "。！？!?…"
 QUOTE_CLOSERS = "”’」』）)】》\"'"
 TRAILING_CREDIT = re.compile(r"\s*[（(][^（）()]{1,20}[)）]$")  # 。（路江 周敏）: the article ended
@@ -105,9 +106,9 @@ def wrap_width(texts: list[str]) -> int | None:
     """The column width most lines were cut at, or None when the page is not hard-wrapped."""
     widths: Counter = Counter()
     for text in texts:
-        for width in range(MIN_WIDTH, MAX_WIDTH + 1):
-            if cut_at(text, width):
-                widths[width] += 1
+        # cut at W exactly when W ≤ its length and what passes W is closing punctuation
+        closing = len(text) - len(text.rstrip(CLOSING_CHARS))
+        widths.update(range(max(MIN_WIDTH, len(text) - closing), min(MAX_WIDTH, len(text)) + 1))
     if not widths:
         return None
     ranked = sorted(widths.items(), key=lambda item: (-item[1], item[0]))
