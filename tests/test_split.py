@@ -152,3 +152,13 @@ def test_random_pages_never_crash_and_lose_no_line(lines, blanks):
     for line in page.lines:
         content = "".join(layout.strip_markup(line.text).split())
         assert content in squeezed, f"line {line.number} lost: {line.text!r}"
+
+
+def test_notices_and_jump_lines_are_dropped_with_their_kind():
+    page = (f"某区推进社区治理\n\n□记者 王一 报道\n\n{LEAD}\n\n（下转第二版）\n\n"
+            f"关于某村土地流转项目的公示\n\n经村民代表大会讨论通过，现将有关情况公示如下，公示期为七天。\n\n"
+            f"某镇开展便民服务活动\n\n□记者 李二 报道\n\n{BODY}特此公告。\n")
+    drafts, dropped = split(page)
+    assert [d.title for d in drafts] == ["某区推进社区治理"]
+    assert [(d.kind, d.lines) for d in dropped] == [("jump", (7, 7)), ("notice", (9, 11)), ("notice", (13, 17))]
+    assert "公示期为七天" in dropped[1].text and "特此公告" in dropped[2].text  # headed like news: still a notice
