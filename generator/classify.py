@@ -9,6 +9,8 @@ publicity event out of the poverty-relief theme.
 """
 from __future__ import annotations
 
+from dataclasses import replace
+
 from .analyze import sentences
 from .config import ThemeConfig, ThemeRule
 from .model import Draft, ThemeScore
@@ -30,6 +32,7 @@ def classify(draft: Draft, config: ThemeConfig) -> tuple[ThemeScore, ...]:
 def score_theme(rule: ThemeRule, head: str, body_sentences: list[str], *, cap: int,
                 title_weight: float) -> ThemeScore:
     """One theme's score for an article, with the terms and sentences that made it."""
+    rule = present_in(rule, "\n".join([head] + body_sentences))
     contributions: dict[str, float] = {}
     sentence_scores: list[tuple[float, int, str]] = []
     for index, sentence in enumerate([head] + body_sentences):
@@ -46,6 +49,13 @@ def score_theme(rule: ThemeRule, head: str, body_sentences: list[str], *, cap: i
     terms = tuple(t for t, _ in sorted(contributions.items(), key=lambda kv: (-kv[1], kv[0])))[:EVIDENCE_TERMS]
     best = sorted(sentence_scores, key=lambda s: (-s[0], s[1]))[:EVIDENCE_SENTENCES]
     return ThemeScore(rule.theme.key, total, terms, tuple(s for _, _, s in sorted(best, key=lambda s: s[1])))
+
+
+def present_in(rule: ThemeRule, text: str) -> ThemeRule:
+    """The rule with only the terms ``text`` holds: each sentence is then searched for a few terms,
+    not for every term of the theme (the same matches, in the same order)."""
+    return replace(rule, terms={t: w for t, w in rule.terms.items() if t in text},
+                   context={t: w for t, w in rule.context.items() if t in text})
 
 
 def matched_terms(rule: ThemeRule, sentence: str):

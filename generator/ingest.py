@@ -114,9 +114,12 @@ def split_lines(text: str) -> list[str]:
     return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
 
 
+CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode's control characters (Cc) but the tab
+
+
 def clean_line(raw: str) -> str:
     """Drop control characters the OCR left; keep spacing (it is layout evidence)."""
-    return "".join(ch for ch in raw.rstrip("\n") if ch == "\t" or unicodedata.category(ch) != "Cc")
+    return CONTROL.sub("", raw)
 
 
 def read_front_matter(raw_lines: list[str], name: str) -> tuple[PageMeta, int, tuple[str, ...]]:

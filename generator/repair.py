@@ -74,7 +74,8 @@ def cosine(a: Counter, b: Counter, weight: dict[str, float], norm_a: float | Non
            norm_b: float | None = None) -> float:
     """Weighted cosine; the norms may be given when a side is compared many times."""
     small, large = (a, b) if len(a) <= len(b) else (b, a)
-    dot = sum(n * large[g] * weight.get(g, 1.0) ** 2 for g, n in small.items() if g in large)
+    get = weight.get
+    dot = sum(n * large[g] * get(g, 1.0) ** 2 for g, n in small.items() if g in large)
     if not dot:
         return 0.0
     norm_a = weighted_norm(a, weight) if norm_a is None else norm_a
@@ -102,7 +103,8 @@ class Rarity:
 
 
 def weighted_norm(grams: Counter, weight: dict[str, float]) -> float:
-    return math.sqrt(sum((n * weight.get(g, 1.0)) ** 2 for g, n in grams.items()))
+    get = weight.get
+    return math.sqrt(sum((n * get(g, 1.0)) ** 2 for g, n in grams.items()))
 
 
 def relocate_paragraphs(drafts: list[Draft]) -> list[Draft]:
