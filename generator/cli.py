@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import DEFAULT_THEMES, LISTING_SIZE
+from . import DEFAULT_THEMES, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS, search_backend
 
 if TYPE_CHECKING:
     from .config import Settings
@@ -81,6 +81,9 @@ def make_parser() -> argparse.ArgumentParser:
     generate.add_argument("--listing-size", type=positive, default=LISTING_SIZE, metavar="N",
                           help=f"articles per part of a theme, place, tag or the timeline (default: {LISTING_SIZE})")
     generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
+    generate.add_argument("--search", choices=SEARCH_BACKENDS, default=os.environ.get("DIGEST_SEARCH") or "auto",
+                          help=f"the search the pages are made for, as the MkDocs plugin decides it (default: "
+                               f"DIGEST_SEARCH or auto: Pagefind from {PAGEFIND_FROM} articles)")
     generate.set_defaults(run=run_generate)
 
     check = commands.add_parser(
@@ -169,7 +172,9 @@ def publish(args, digest, report, stopwatch: Stopwatch) -> int:
     records = dict(record_file.load(dict) or {}) if record_file.path else None
     others = foreign_files(args.out)
     try:
-        files, written = write_site(args.out, site_files(digest, records=records, listing_size=args.listing_size))
+        search = search_backend(args.search, len(digest.articles))
+        files, written = write_site(args.out, site_files(digest, records=records, listing_size=args.listing_size,
+                                                         search=search))
     except OSError as err:
         raise OutputError(f"cannot write into {args.out}: {err.strerror or err}") from None
     if others:

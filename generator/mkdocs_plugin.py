@@ -33,6 +33,7 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
+from . import PAGEFIND_FROM, SEARCH_BACKENDS, search_backend
 from .config import DEFAULT_THEMES, ConfigError, Settings, load_themes
 from .pipeline import BuildError, build, gc_paused
 from .render import LISTING_SIZE, Deferred, site_files, text_of
@@ -47,8 +48,8 @@ class DigestConfig(base.Config):
     cache = c.Type(str, default=".digest-cache")  # per-page work kept between builds; "" for none
     # Search backend: "material" (lunr, one index file), "pagefind" (chunked index fetched per
     # query), or "auto": Pagefind from `pagefind_from` articles on (DIGEST_SEARCH overrides).
-    search = c.Choice(("auto", "material", "pagefind"), default="auto")
-    pagefind_from = c.Type(int, default=400)  # ≈ 5 MB of Material index at ~13 KB per article
+    search = c.Choice(SEARCH_BACKENDS, default="auto")
+    pagefind_from = c.Type(int, default=PAGEFIND_FROM)  # ≈ 5 MB of Material index at ~13 KB per article
     listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place, tag or the timeline
 
 
@@ -335,12 +336,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return files
 
     def search_backend(self, n_articles: int) -> str:
-        chosen = os.environ.get("DIGEST_SEARCH") or self.config.search
-        if chosen == "auto":
-            chosen = "pagefind" if n_articles >= self.config.pagefind_from else "material"
-        if chosen not in ("material", "pagefind"):
-            raise PluginError(f"digest: DIGEST_SEARCH={chosen!r}; expected material or pagefind")
-        return chosen
+        try:
+            return search_backend(os.environ.get("DIGEST_SEARCH") or self.config.search, n_articles,
+                                  self.config.pagefind_from)
+        except ValueError as err:
+            raise PluginError(f"digest: DIGEST_SEARCH: {err}") from None
 
     def on_pre_page(self, page, config, files):
         if isinstance(page.file, GeneratedPage) and hasattr(self, "conversions"):

@@ -138,3 +138,19 @@ def test_check_reports_per_page(capsys):
     assert "Traceback" not in out
 
 
+
+
+def test_the_command_line_builds_the_pages_the_plugin_would(tmp_path, monkeypatch, seed_digest):
+    """One decision of the search backend for both entry points (``generator.search_backend``)."""
+    from generator import search_backend
+    from generator.render import render_site
+
+    assert search_backend("auto", 399) == "material" and search_backend("auto", 400) == "pagefind"
+    assert search_backend("pagefind", 1) == "pagefind"
+    for chosen in ("material", "pagefind"):
+        out = tmp_path / chosen
+        monkeypatch.setenv("DIGEST_SEARCH", chosen)
+        assert main(["generate", "--no-cache", "--seeds", str(SEEDS), "--out", str(out)]) == 0
+        expected = render_site(seed_digest, search=chosen)
+        article = next(p for p in expected if p.startswith("articles/"))
+        assert (out / article).read_text(encoding="utf-8") == expected[article]
