@@ -459,13 +459,13 @@ def article_date(draft: Draft, meta: PageMeta) -> DateInfo:
     month_day = MONTH_DAY.match(draft.dateline_date or "")
     if not month_day:
         if meta.date:
-            return DateInfo(meta.date, "page metadata: date of the issue")
-        return DateInfo(None, "no date in the dateline and no page date")
+            return DateInfo(meta.date, "版面信息注明的出版日期")
+        return DateInfo(None, "电头未注日期，版面也未注明出版日期")
     month, day = int(month_day.group("m")), int(month_day.group("d"))
     if meta.year:
-        return DateInfo(f"{meta.year:04d}-{month:02d}-{day:02d}", "dateline day, year from page metadata")
+        return DateInfo(f"{meta.year:04d}-{month:02d}-{day:02d}", "电头日期，年份取自版面信息")
     for match in FULL_DATE.finditer(draft.body):
         if (int(match.group("m")), int(match.group("d"))) == (month, day):
             return DateInfo(f"{match.group('y')}-{month:02d}-{day:02d}",
-                            f"dateline day; year from '{match.group(0)}' in the text")
-    return DateInfo(None, f"dateline {draft.dateline_date} has no year and the page gives none")
+                            f"电头日期，年份取自正文“{match.group(0)}”")
+    return DateInfo(None, f"电头日期 {draft.dateline_date} 未注年份，版面也未注明")

@@ -32,6 +32,7 @@ from .config import ConfigError
 from .model import Article, DateInfo, Draft, Dropped, ThemeScore
 
 FILE_NAME = "corrections.yml"
+EDITOR_SET = f"编辑在 {FILE_NAME} 中指定"  # why a date or theme is what it is, where a reader sees it
 FIELDS = {"title", "date", "places", "themes", "hide", "merge_into", "note"}
 
 
@@ -183,7 +184,7 @@ def apply_fields(article: Article, correction: Correction | None, *, theme_keys:
     if correction.title:
         draft = replace(draft, title=correction.title)
     if correction.date:
-        analysis = replace(analysis, date=DateInfo(correction.date, f"set by {FILE_NAME}"))
+        analysis = replace(analysis, date=DateInfo(correction.date, EDITOR_SET))
     if correction.places is not None:
         places = []
         for name in correction.places:
@@ -198,7 +199,7 @@ def apply_fields(article: Article, correction: Correction | None, *, theme_keys:
         if unknown:
             problems.append(f"{FILE_NAME}: {article.id}: unknown theme(s) {', '.join(unknown)}")
         scores = {t.key: t for t in article.themes}
-        themes = tuple(scores.get(k) or ThemeScore(k, 0.0, (f"set by {FILE_NAME}",))
+        themes = tuple(scores.get(k) or ThemeScore(k, 0.0, (EDITOR_SET,))
                        for k in correction.themes if k in theme_keys and k != "other")
     return replace(article, draft=draft, analysis=analysis, themes=themes), problems
 

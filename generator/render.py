@@ -25,6 +25,7 @@ import jinja2
 from jinja2 import Environment, FileSystemLoader, StrictUndefined
 
 from . import LISTING_SIZE, link
+from .analyze import FULL_DATE
 from .model import RELATED_FREE, Article, Digest, Dropped, Page, apart_from_related, derived
 
 TEMPLATES = Path(__file__).parent / "templates"
@@ -211,7 +212,8 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index,
                                                                   INDEXES.first_themes.group(articles),
                                                                   INDEXES.files.group(articles)))
-    yield FEED_PATH, feed_file(articles, site_name=site_name, site_url=site_url)
+    yield FEED_PATH, feed_file(articles, site_name=site_name, site_url=site_url, names=theme_names(digest),
+                               fallback=newest_date(digest.articles))
     yield EXPORT_PATH, export_file(digest, records)
 
 
@@ -793,45 +795,63 @@ def render_template(env: Environment, template: str, view: dict) -> str:
 
 @apart_from_related
 def feed_entry(a: Article) -> tuple:
-    """What the feed says of an article: (id, headline, URL, date, summary, theme keys)."""
-    return a.id, a.draft.title, a.url, a.analysis.date.value, "".join(a.analysis.summary), a.theme_keys
+    """What the feed says of an article: (id, headline, URL, date, summary, theme keys); the date is
+    the article's, else its page's (front matter)."""
+    return (a.id, a.draft.title, a.url, a.analysis.date.value or a.meta.date, "".join(a.analysis.summary),
+            a.theme_keys)
 
 
-def feed_file(articles: list[Article], *, site_name: str, site_url: str) -> Streamed:
+def newest_date(articles) -> str | None:
+    """The newest date the input gives: an article's, a page's front matter, or one written out in
+    full in an article's text (``2019年11月30日``); None when it gives none."""
+    dates = {a.analysis.date.value or a.meta.date for a in articles} - {None}
+    for a in articles:
+        dates.update(f"{m['y']}-{int(m['m']):02d}-{int(m['d']):02d}" for m in FULL_DATE.finditer(a.draft.body)
+                     if 1 <= int(m["m"]) <= 12 and 1 <= int(m["d"]) <= 31)
+    return max(dates, default=None)
+
+
+def feed_file(articles: list[Article], *, site_name: str, site_url: str, names: dict[str, str],
+              fallback: str | None) -> Streamed:
     """The Atom feed, an entry per article (``articles``: newest first, as ``newest_first`` orders
-    them), each entry's bytes kept with its article."""
+    them), each entry's bytes kept with its article. An article with no date of its own or of its
+    page is dated ``fallback``, the newest date the input gives (``newest_date``); where the input
+    gives none, its entry has no ``<updated>``: a date is never made up (feed readers then show
+    when they fetched it)."""
     base = site_url.rstrip("/") + "/" if site_url else ""
-    # the newest date: the first article's that has one (``newest_first`` puts the undated last)
-    updated = next((a.analysis.date.value for a in articles if a.analysis.date.value), "1970-01-01")
+    updated = fallback  # the newest date the input gives
     head = ('<?xml version="1.0" encoding="utf-8"?>\n'
             '<feed xmlns="http://www.w3.org/2005/Atom" xml:lang="zh">\n'
             f"  <title>{xml_escape(site_name)}</title>\n"
             f"  <id>tag:digest,2024:feed</id>\n"
             f'  <link rel="self" href="{xml_escape(base + FEED_PATH)}"/>\n'
-            f"  <updated>{updated}T00:00:00Z</updated>\n"
-            f"  <author><name>{xml_escape(site_name)}</name></author>\n").encode("utf-8")
-    return streamed(head, [("", [derived(a, feed_entry_part(base)) for a in articles])], b"</feed>\n")
+            + (f"  <updated>{updated}T00:00:00Z</updated>\n" if updated else "")
+            + f"  <author><name>{xml_escape(site_name)}</name></author>\n").encode("utf-8")
+    maker = feed_entry_part(base, tuple(sorted(names.items())), fallback)
+    return streamed(head, [("", [derived(a, maker) for a in articles])], b"</feed>\n")
 
 
 @functools.cache
-def feed_entry_part(base: str) -> Callable[[Article], tuple[bytes, bytes]]:
-    """What makes an article's feed entry (bytes, digest) for links under ``base`` (one maker per base,
-    so an entry kept with its article is the one for this base)."""
+def feed_entry_part(base: str, names: tuple[tuple[str, str], ...],
+                    fallback: str | None) -> Callable[[Article], tuple[bytes, bytes]]:
+    """What makes an article's feed entry (bytes, digest) for links under ``base``, its categories
+    the themes' ``names``, undated entries dated ``fallback`` (one maker per base, names and
+    fallback, so an entry kept with its article is the one for them)."""
     @apart_from_related  # as feed_entry
     def part(a: Article) -> tuple[bytes, bytes]:
-        return hashed(feed_entry_text(feed_entry(a), base).encode("utf-8"))
+        return hashed(feed_entry_text(feed_entry(a), base, dict(names), fallback).encode("utf-8"))
     return part
 
 
-def feed_entry_text(entry: tuple, base: str) -> str:
+def feed_entry_text(entry: tuple, base: str, names: dict[str, str], fallback: str | None) -> str:
     article_id, title, url, date, summary, theme_keys = entry
     return ("  <entry>\n"
             f"    <id>tag:digest,2024:{article_id}</id>\n"
             f"    <title>{xml_escape(title)}</title>\n"
             f'    <link href="{xml_escape(base + url)}"/>\n'
-            f"    <updated>{date or '1970-01-01'}T00:00:00Z</updated>\n"
-            f"    <summary>{xml_escape(summary)}</summary>\n"
-            + "".join(f'    <category term="{xml_escape(k)}"/>\n' for k in theme_keys)
+            + (f"    <updated>{date or fallback}T00:00:00Z</updated>\n" if date or fallback else "")
+            + f"    <summary>{xml_escape(summary)}</summary>\n"
+            + "".join(f'    <category term="{xml_escape(names.get(k, k))}"/>\n' for k in theme_keys)
             + "  </entry>\n")
 
 

@@ -4,7 +4,7 @@
     python scripts/screenshots.py [--site DIR] [--out shots/]
 
 Builds the site unless --site is given and writes home, a theme overview, an
-article, places and timeline at 390 px and 1280 px wide (full page) as PNG.
+article, an article with a kicker, places, timeline and tags at 390 px and 1280 px wide (full page) as PNG.
 Chinese text needs a CJK font on the machine taking the pictures (Debian:
 fonts-noto-cjk); readers' devices bring their own.
 """
@@ -30,9 +30,10 @@ def pages_to_shoot(site: Path) -> dict[str, str]:
     # The article with the most parts shows the most of the layout.
     article = max(export["articles"], key=lambda a: (len(a["figures"]) > 0, len(a["captions"]) > 0,
                                                      len(a["paragraphs"]), a["id"]))
+    kicker = next((a for a in export["articles"] if a["kicker"]), article)  # the kicker above its headline
     theme = max(export["themes"], key=lambda k: sum(1 for a in export["articles"] if k in a["themes"]))
-    return {"home": "", "theme": f"themes/{theme}/", "article": article["url"],
-            "places": "places/", "timeline": "timeline/"}
+    return {"home": "", "theme": f"themes/{theme}/", "article": article["url"], "kicker": kicker["url"],
+            "places": "places/", "timeline": "timeline/", "tags": "tags/"}
 
 
 def main(argv=None) -> int:

@@ -321,3 +321,28 @@ def test_a_listing_listing_the_same_articles_is_the_last_builds(seed_digest):
         assert kept.listing("tags/x", listed, shown, make(shown)) == [("tags/x.md", shown)]
         assert (len(made) > count) == again, step
         articles = listed
+
+
+def test_a_feed_entry_is_dated_by_its_article_its_page_or_the_newest_date_the_input_gives(seed_digest):
+    import xml.etree.ElementTree as ET
+    from dataclasses import replace
+
+    from generator.model import DateInfo, PageMeta
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    a, b, c = (replace(x, related=()) for x in seed_digest.articles[:3])  # a digest of these three alone
+    articles = [replace(a, analysis=replace(a.analysis, date=DateInfo("2019-11-13", "电头日期"))),
+                replace(b, meta=PageMeta(date="2019-11-20", year=2019)), c]
+
+    def feed(articles):
+        site = render_site(replace(seed_digest, articles=tuple(articles)))
+        root = ET.fromstring(site["feed.xml"].encode("utf-8"))
+        return root.find(f"{atom}updated"), {e.find(f"{atom}id").text.rsplit(":", 1)[1]:
+                                            getattr(e.find(f"{atom}updated"), "text", None)
+                                            for e in root.iter(f"{atom}entry")}
+
+    updated, dates = feed(articles)
+    assert dates[a.id] == "2019-11-13T00:00:00Z" and dates[b.id] == "2019-11-20T00:00:00Z"
+    assert dates[c.id] == "2019-11-20T00:00:00Z" and updated.text == "2019-11-20T00:00:00Z"  # the newest given
+    updated, dates = feed([c])  # the input gives no date: none is made up
+    assert updated is None and dates == {c.id: None}

@@ -146,6 +146,80 @@ def test_feed_is_valid_atom_with_one_entry_per_article(site, seed_export):
     assert links == {a["url"] for a in seed_export["articles"]}
 
 
+def test_feed_dates_are_real_and_its_categories_are_the_themes_names(site, seed_digest):
+    """No 1970: an undated article is dated by its page, else by the newest date the input gives,
+    else not at all (the seed pages give none)."""
+    import xml.etree.ElementTree as ET
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ET.fromstring((site / "feed.xml").read_bytes())
+    dates = [e.text for e in root.iter(f"{atom}updated")]
+    assert all("2000" <= d[:4] <= "2100" for d in dates), sorted(set(dates))
+    assert "1970" not in (site / "feed.xml").read_text(encoding="utf-8")
+    names = {t.name for t in seed_digest.themes}
+    categories = {c.get("term") for c in root.iter(f"{atom}category")}
+    assert categories and categories <= names
+
+
+class VisibleText(HTMLParser):
+    """What a reader reads on a page: its text outside scripts, styles and code, and its
+    tooltips, labels and placeholders."""
+
+    HIDDEN = {"script", "style", "svg", "code", "pre"}
+
+    def __init__(self):
+        super().__init__()
+        self.hidden, self.parts = 0, []
+
+    def handle_starttag(self, tag, attrs):
+        self.hidden += tag in self.HIDDEN
+        self.parts += [v for k, v in attrs if k in ("title", "aria-label", "placeholder", "alt") and v]
+
+    def handle_endtag(self, tag):
+        self.hidden -= tag in self.HIDDEN
+
+    def handle_data(self, data):
+        if not self.hidden:
+            self.parts.append(data)
+
+
+def test_every_word_a_reader_sees_is_chinese(site, seed_export):
+    """No English phrase of three words or more on the home, theme, article, places, timeline,
+    tag and 404 pages (Material's own strings included: footer, tooltips, 404)."""
+    pages = ["index.html", "404.html", "places/index.html", "timeline/index.html", "tags/index.html"]
+    pages += [p.relative_to(site).as_posix() for p in (site / "themes").rglob("index.html")]
+    pages += [a["url"] + "index.html" for a in seed_export["articles"]]
+    pages += [p.relative_to(site).as_posix() for p in (site / "tags").rglob("index.html")][:10]
+    english = {}
+    for path in pages:
+        reader = VisibleText()
+        reader.feed((site / path).read_text(encoding="utf-8"))
+        found = ENGLISH_PHRASE.findall(" ".join(reader.parts))
+        if found:
+            english[path] = found[:3]
+    assert not english, english
+    assert "页面不存在" in (site / "404.html").read_text(encoding="utf-8")
+
+
+ENGLISH_PHRASE = re.compile(r"[A-Za-z]+(?:[\s\-]+[A-Za-z]+){2,}")
+
+
+def test_the_kicker_sits_above_the_headline_without_overlapping_it(site, seed_export):
+    from tests.browser import chromium, serve
+    from tests.conftest import require_chromium
+
+    require_chromium()
+    article = next(a for a in seed_export["articles"] if a["kicker"])
+    with serve(site) as base_url, chromium() as browser:
+        for width, height in ((390, 844), (1280, 900)):
+            page = browser.new_page(viewport={"width": width, "height": height})
+            page.goto(base_url + article["url"])
+            kicker = page.locator(".digest-kicker").bounding_box()
+            title = page.locator("article h1").first.bounding_box()
+            assert kicker["y"] + kicker["height"] <= title["y"], (width, kicker, title)
+            page.close()
+
+
 def test_no_page_scrolls_sideways_on_a_phone(site, seed_export):
     """Tables, charts and long headlines fit a 390 px screen (checked in Chromium)."""
     from tests.browser import chromium, serve
