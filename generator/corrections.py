@@ -52,8 +52,8 @@ class _TextKeysLoader(yaml.SafeLoader):
     """YAML without implicit numbers: an id such as 0123456789 or 12e4567890 stays the text typed."""
 
 
-_TextKeysLoader.yaml_implicit_resolvers = {
-    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith((":int", ":float"))]
+_TextKeysLoader.yaml_implicit_resolvers = {  # and dates as typed: 2019-13-45 is a bad date, not a crash
+    first: [(tag, regexp) for tag, regexp in resolvers if not tag.endswith((":int", ":float", ":timestamp"))]
     for first, resolvers in yaml.SafeLoader.yaml_implicit_resolvers.items()
 }
 
@@ -126,6 +126,23 @@ def _correction(article_id: str, spec: dict, errors: list[str]) -> Correction:
                       text_list("themes"), hide, merge_into, str(spec["note"]) if spec.get("note") else None)
 
 
+def resolve_themes(corrections: dict[str, Correction], themes) -> dict[str, Correction]:
+    """The corrections with each theme given by its key or by the Chinese name the site shows
+    (``保险扶贫与困难群众保障``), as its key; ConfigError names every unknown one and what is accepted."""
+    accepted = {t.key: t.key for t in themes} | {t.name: t.key for t in themes}
+    errors, resolved = [], {}
+    for article_id, c in corrections.items():
+        unknown = [t for t in c.themes or () if t not in accepted]
+        if unknown:
+            errors.append(f"{article_id}: themes: unknown {'、'.join(unknown)}")
+        themes_of = tuple(dict.fromkeys(accepted[t] for t in c.themes if t in accepted)) if c.themes is not None else None
+        resolved[article_id] = replace(c, themes=themes_of)
+    if errors:
+        choices = "、".join(f"{t.key}（{t.name}）" for t in themes)
+        raise ConfigError(f"{FILE_NAME}: " + "; ".join(errors) + f"; a theme is one of {choices}, or [] for 其他")
+    return resolved
+
+
 def check_ids(corrections: dict[str, Correction], ids: set[str]) -> list[str]:
     """Problems with ids that are not in the digest (a typo, or a page that changed)."""
     problems = []
@@ -194,10 +211,7 @@ def apply_fields(article: Article, correction: Correction | None, *, theme_keys:
             else:
                 problems.append(f"{FILE_NAME}: {article.id}: place {name!r} is not in the gazetteer")
         analysis = replace(analysis, places=tuple(dict.fromkeys(places)))
-    if correction.themes is not None:
-        unknown = [k for k in correction.themes if k not in theme_keys]
-        if unknown:
-            problems.append(f"{FILE_NAME}: {article.id}: unknown theme(s) {', '.join(unknown)}")
+    if correction.themes is not None:  # keys by now (``resolve_themes``)
         scores = {t.key: t for t in article.themes}
         themes = tuple(scores.get(k) or ThemeScore(k, 0.0, (EDITOR_SET,))
                        for k in correction.themes if k in theme_keys and k != "other")

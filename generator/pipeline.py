@@ -92,7 +92,8 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
     link.KNOWN_PINYIN.update(pinyin_file.load(dict) or {})  # forked workers see it too
     works, report = read_pages(settings, cache, progress)
     stopwatch.lap("pages")
-    editor = corrections.load_corrections(settings.seeds / corrections.FILE_NAME)
+    editor = corrections.resolve_themes(corrections.load_corrections(settings.seeds / corrections.FILE_NAME),
+                                        theme_config.themes)
     found = [(d, w.page, t, f, h, w.key) for w in works if w.page
              for d, t, f, h in zip(w.drafts, w.terms, w.facts, w.title_words)]
     dropped = [x for w in works for x in w.dropped]

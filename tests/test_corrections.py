@@ -89,11 +89,26 @@ def test_unknown_id_is_reported_with_the_id(seeds):
     assert export["articles"]
 
 
-def test_unknown_theme_and_place_are_reported(seeds, seed_export):
+def test_an_unknown_place_is_reported(seeds, seed_export):
     original = article(seed_export, "社保服务进万家")
-    _, report, _ = digest_with(seeds, f"{original['id']}: {{themes: [pensions], places: [火星市]}}\n")
-    assert any(original["id"] in w and "pensions" in w for w in report.warnings)
+    _, report, _ = digest_with(seeds, f"{original['id']}: {{places: [火星市]}}\n")
     assert any(original["id"] in w and "火星市" in w for w in report.warnings)
+
+
+def test_a_theme_is_given_by_its_key_or_the_chinese_name_the_site_shows(seeds, seed_export):
+    original = article(seed_export, "社保服务进万家")
+    _, _, export = digest_with(seeds, f"{original['id']}: {{themes: [保险扶贫与困难群众保障, veterans]}}\n")
+    assert article(export, "社保服务进万家")["themes"] == ["insurance", "veterans"]
+
+
+def test_an_unknown_theme_is_one_error_naming_the_id_the_field_and_the_accepted_values(seeds, seed_export):
+    original = article(seed_export, "社保服务进万家")
+    (seeds / "corrections.yml").write_text(f"{original['id']}: {{themes: [pensions]}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError) as err:
+        build(Settings(seeds=seeds))
+    message = str(err.value)
+    assert original["id"] in message and "themes" in message and "pensions" in message and "\n" not in message
+    assert "insurance（保险扶贫与困难群众保障）" in message
 
 
 @pytest.mark.parametrize("text,message", [
@@ -101,6 +116,7 @@ def test_unknown_theme_and_place_are_reported(seeds, seed_export):
     ("- just a list\n", "expected a mapping"),
     ("abc: {colour: red}\n", "abc: unknown field(s) colour"),
     ("abc: {date: 13/11/2019}\n", "abc: date '13/11/2019' is not YYYY-MM-DD"),
+    ("abc: {date: 2019-13-45}\n", "abc: date '2019-13-45' is not YYYY-MM-DD"),  # YAML's own dates: no traceback
     ("abc: {hide: perhaps}\n", "abc: hide must be true or false"),
     ("abc: {merge_into: abc}\n", "abc: cannot merge an article into itself"),
 ])
