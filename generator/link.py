@@ -72,6 +72,13 @@ def pinyin_of(text: str) -> str:
     return words
 
 
+def pinyin_sort_key(name: str) -> str:
+    """A place or tag name as a Chinese index orders it: by its pinyin, tones apart (临淄 before 威海)."""
+    from pypinyin import Style, lazy_pinyin
+
+    return " ".join(lazy_pinyin(name, style=Style.TONE3))
+
+
 def pinyin_words(headline: str) -> str:
     """The first SLUG_SYLLABLES syllables of a normalised headline, joined by hyphens."""
     from pypinyin import lazy_pinyin  # a third of a second to import: only new headlines need it

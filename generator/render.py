@@ -461,11 +461,18 @@ def render_article(env: Environment, a: Article, names: dict[str, str], others: 
     return env.get_template("article.md.j2").render(view)
 
 
+def source_label(a: Article) -> str:
+    """Where a listing says an article was printed: the newspaper and edition when the page's front
+    matter gives them (the date is listed beside it), else the page file's name."""
+    printed = " ".join(filter(None, [a.meta.newspaper, a.meta.edition]))
+    return printed or a.draft.file
+
+
 @apart_from_related
 def listing_view(a: Article) -> dict:
     """What a theme page lists of an article (``article_view`` in part: the same values)."""
     d, an = a.draft, a.analysis
-    return {"slug": a.slug, "title": md(d.title), "date": an.date.value or "", "source": md(d.file),
+    return {"slug": a.slug, "title": md(d.title), "date": an.date.value or "", "source": md(source_label(a)),
             "places": [{"full": md(" › ".join(p.path))} for p in an.places[:1]],
             "summary": md("".join(an.summary))}
 
@@ -693,9 +700,11 @@ def theme_overview(count: int, headed: list[Article], with_figures: list[Article
 
 def places_view(index: dict[tuple[str, ...], list[Article]], slugs: dict[tuple[str, ...], str]) -> list[dict]:
     """The places page: every place, under its city and county, with its count (its articles
-    are on its own page)."""
-    return [{"depth": len(path), "name": md(path[-1]), "slug": slugs[path], "count": len(arts)}
-            for path, arts in index.items()]
+    are on its own page); each level in the order of its names' pinyin, as a Chinese index is."""
+    def order(path: tuple[str, ...]) -> tuple:
+        return tuple((link.pinyin_sort_key(name), name) for name in path)
+    return [{"depth": len(path), "name": md(path[-1]), "slug": slugs[path], "count": len(index[path])}
+            for path in sorted(index, key=order)]
 
 
 def place_view(path: tuple[str, ...], index: dict[tuple[str, ...], list[Article]],

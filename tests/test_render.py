@@ -346,3 +346,21 @@ def test_a_feed_entry_is_dated_by_its_article_its_page_or_the_newest_date_the_in
     assert dates[c.id] == "2019-11-20T00:00:00Z" and updated.text == "2019-11-20T00:00:00Z"  # the newest given
     updated, dates = feed([c])  # the input gives no date: none is made up
     assert updated is None and dates == {c.id: None}
+
+
+def test_a_listing_names_the_newspaper_and_edition_where_the_page_gives_them(seed_digest):
+    from dataclasses import replace
+
+    from generator.model import PageMeta
+    from generator.render import source_label
+
+    a = seed_digest.articles[0]
+    assert source_label(a) == a.draft.file  # no front matter: the page file
+    assert source_label(replace(a, meta=PageMeta("淄博日报", "第3版", "2019-01-12", 2019))) == "淄博日报 第3版"
+
+
+def test_the_places_page_is_one_compact_line_a_place_in_pinyin_order(seed_files):
+    lines = [line for line in seed_files["places.md"].splitlines() if line.lstrip().startswith("- ")]
+    cities = [re.search(r"\[(.+?)\]", line).group(1) for line in lines if line.startswith("- ")]
+    assert cities == ["济南市", "临沂市", "青岛市", "威海市", "烟台市", "淄博市"]  # ji lin qing wei yan zi
+    assert all(re.search(r"（\d+）$", line) for line in lines)  # name, link and count on one line

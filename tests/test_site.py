@@ -88,7 +88,11 @@ def _html(site, path):
 
 
 def _section_after(html: str, element_id: str) -> str:
-    """The HTML from the heading with this id up to the next heading of the same or higher level."""
+    """The HTML from the heading with this id up to the next heading of the same or higher level,
+    or from the list entry with this id to the next entry."""
+    entry = re.search(rf'<li><span id="{re.escape(element_id)}"></span>(.*?)(?:<li>|</li>)', html, re.S)
+    if entry:
+        return entry.group(1)
     match = re.search(rf'<h([1-6])[^>]* id="{re.escape(element_id)}"', html)
     assert match, element_id
     level = int(match.group(1))
