@@ -30,8 +30,6 @@ FIGURE = re.compile(rf"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<unit>%|％|(?:多|�
 FULL_DATE = re.compile(r"(?P<y>(?:19|20)\d{2})年(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 MONTH_DAY = re.compile(r"(?P<m>\d{1,2})月(?P<d>\d{1,2})日")
 KEYWORDS_MAX = 8
-SUMMARY_TARGET = 150
-SUMMARY_HARD_MAX = 200
 FIGURES_MAX = 8
 PLACES_MAX = 5
 PRIOR_STRENGTH = 20  # how many articles the jieba IDF prior is worth
@@ -369,56 +367,6 @@ LAST_TALLY: Tally | None = None
 
 def sentences(text: str) -> list[str]:
     return [s.strip() for s in SENTENCE.findall(text) if s.strip()]
-
-
-def summarize(draft: Draft, *, keywords: tuple[str, ...]) -> tuple[str, ...]:
-    """1–3 whole body sentences, ≤ ~150 characters, favouring the lead and a key figure."""
-    candidates = []
-    for k, paragraph in enumerate(draft.paragraphs):
-        for j, sentence in enumerate(sentences(paragraph.text)):
-            text = strip_dateline(sentence, draft) if (k, j) == (0, 0) else sentence
-            if len(text) >= 8:
-                candidates.append((k, j, text))
-    if not candidates:
-        return ()
-    # best score first, then reading order: (-score, paragraph, sentence, text) tuples sort in C
-    ranked = sorted([(-sentence_score(k, j, text, keywords), k, j, text) for k, j, text in candidates])
-    chosen, length = [], 0
-    for _, *item in ranked:
-        if length + len(item[2]) <= SUMMARY_TARGET:
-            chosen.append(item)
-            length += len(item[2])
-        if len(chosen) == 3:
-            break
-    if not chosen:
-        return (clip_to_clause(min(candidates, key=lambda item: (len(item[2]), item[0], item[1]))[2]),)
-    return tuple(text for _, _, text in sorted(chosen))
-
-
-def sentence_score(k: int, j: int, text: str, keywords: tuple[str, ...]) -> float:
-    """How well sentence j of paragraph k sums up the article: the lead, keywords, a figure; not a quote."""
-    lead = 3.0 if (k, j) == (0, 0) else 1.0 / (1 + k)
-    hits = sum(w in text for w in keywords)
-    figure = 1.0 if FIGURE.search(text) else 0.0
-    quote = -0.5 if text.startswith("“") else 0.0
-    return lead + 0.5 * hits + figure + quote
-
-
-def strip_dateline(sentence: str, draft: Draft) -> str:
-    """The lead sentence without 本报X讯 and the date that opens it."""
-    if draft.dateline and sentence.startswith(draft.dateline):
-        sentence = sentence[len(draft.dateline):].lstrip()
-        if draft.dateline_date and sentence.startswith(draft.dateline_date):
-            sentence = sentence[len(draft.dateline_date):].lstrip("，, ")
-    return sentence
-
-
-def clip_to_clause(sentence: str) -> str:
-    """A long sentence cut at its last clause break within the limit (still verbatim)."""
-    if len(sentence) <= SUMMARY_HARD_MAX:
-        return sentence
-    cut = max(sentence.rfind(mark, 0, SUMMARY_TARGET) for mark in "，；,;")
-    return sentence[: cut if cut > 20 else SUMMARY_TARGET]
 
 
 def extract_figures(draft: Draft, limit: int = FIGURES_MAX) -> tuple[Figure, ...]:

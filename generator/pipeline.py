@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Callable
 
 from . import analyze, corrections, ingest, link, normalize, pagework
+from . import summary as summarizer
 from . import related as links
 from .config import Settings, load_themes
 from .model import Article, Digest, Page, relinked
@@ -137,7 +138,7 @@ def build(settings: Settings, *, progress: Callable[[str], None] | None = None,
             summary = kept[1]
         else:
             view = view or normalize.fold_draft(draft)
-            summary = normalize.Unfolder(draft, view).sentences(analyze.summarize(view, keywords=keywords[row]))
+            summary = normalize.Unfolder(draft, view).sentences(summarizer.summarize(view, keywords=keywords[row]))
         if origin:
             summaries[origin] = (keywords[row], summary)
         correction = editor.get(article_id)

@@ -1,5 +1,6 @@
 from generator.analyze import (IdfTable, article_date, extract_figures, extract_keywords, extract_places,
-                               keyword_scores, summarize, tokenize)
+                               keyword_scores, tokenize)
+from generator.summary import summarize
 from generator.config import DEFAULT_GAZETTEER
 from generator.model import Byline, Draft, PageMeta, Paragraph
 from generator.places import load_gazetteer

@@ -103,7 +103,7 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
     """Edits, a new page, a removed page and a correction, each built with the cache
     (reused page work and related-article rankings) and from scratch: the same site."""
     from bench.corpus import make_corpus
-    from generator import analyze, related
+    from generator import related, summary
 
     seeds, cache, out = tmp_path / "seeds", tmp_path / "cache", tmp_path / "out"
     pages = make_corpus(40, seeds)
@@ -112,8 +112,8 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path, m
     reused, summarized = [], []
     real = related.Linker.rank_reusing
     monkeypatch.setattr(related.Linker, "rank_reusing", lambda self, *args: reused.append(1) or real(self, *args))
-    real_summarize = analyze.summarize
-    monkeypatch.setattr(analyze, "summarize", lambda *args, **kw: summarized.append(1) or real_summarize(*args, **kw))
+    real_summarize = summary.summarize
+    monkeypatch.setattr(summary, "summarize", lambda *args, **kw: summarized.append(1) or real_summarize(*args, **kw))
     edits = [
         lambda: pages[7].write_text(pages[7].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
         lambda: (seeds / "zz-new.txt").write_text(pages[3].read_text(encoding="utf-8").replace("临淄", "张店"),
