@@ -74,23 +74,24 @@ def summarize(draft: Draft, *, keywords: tuple[str, ...]) -> tuple[str, ...]:
     candidates = []
     for k, paragraph in enumerate(draft.paragraphs):
         for j, sentence in enumerate(sentences(paragraph.text)):
-            lead = (k, j) == (0, 0)
-            text = strip_dateline(sentence, draft) if lead else sentence
-            if stands_alone(text, lead=lead):
+            text = strip_dateline(sentence, draft) if (k, j) == (0, 0) else sentence
+            if len(text) >= MIN_LENGTH:
                 candidates.append((k, j, text))
-    if not candidates:
-        return ()
-    # best score first, then reading order: (-score, paragraph, sentence, text) tuples sort in C
+    # best score first, then reading order: (-score, paragraph, sentence, text) tuples sort in C;
+    # whether a sentence stands alone is asked in that order, until the summary is full
     ranked = sorted([(-sentence_score(k, j, text, keywords), k, j, text) for k, j, text in candidates])
-    chosen, length = [], 0
-    for _, *item in ranked:
-        if length + len(item[2]) <= TARGET:
-            chosen.append(item)
-            length += len(item[2])
+    chosen, length, best = [], 0, None
+    for _, k, j, text in ranked:
+        if not stands_alone(text, lead=(k, j) == (0, 0)):
+            continue
+        best = best or text
+        if length + len(text) <= TARGET:
+            chosen.append((k, j, text))
+            length += len(text)
         if len(chosen) == MAX_SENTENCES:
             break
     if not chosen:
-        return (ranked[0][3],)  # the best sentence whole, however long: never cut mid-sentence
+        return (best,) if best else ()  # the best sentence whole, however long: never cut mid-sentence
     return tuple(text for _, _, text in sorted(chosen))
 
 
