@@ -35,7 +35,8 @@ ATTRIBUTION = re.compile(rf"^[^，,。：:“”]{{1,30}}?{SPEECH}[。！!]?$")
 # …收到理赔款后高兴地说。: a sentence that ends by saying someone spoke, its quote elsewhere
 SAID = re.compile(rf"{SPEECH}(?:道)?[。！!]$")
 LEANS_ON_BEFORE = re.compile(
-    r"^(?:同时|此外|另外|因此|所以|但是|但|然而|而且|并且|对此|为此|其中|随后|之后|此后|这|此|该|那|他|她|它|其|这些|那些)")
+    r"^(?:同时|此外|另外|因此|所以|但是|但|然而|而且|并且|对此|为此|其中|随后|之后|此后|这|此|该|那|他|她|它|其|这些|那些)"
+    r"|^[^，。]{0,15}?(?:随之|随即|对此|为此|与此同时|由此)")  # 中心随之建立: after what?
 ENDS_SENTENCE = re.compile(r"[。！？!?][”’」』）)]*$")
 
 

@@ -28,6 +28,7 @@ def test_a_quotation_is_one_sentence_with_its_attribution():
     "我们很满意。”",  # the end of a quote that began before
     "要持续推进各项工作落地见效，开发青年人才",  # cut mid-sentence
     "同时，该区还组织开展了志愿服务活动。",  # leans on the sentence before
+    "街道社会创新发展中心随之建立起来。",  # so does this
 ])
 def test_sentences_that_do_not_stand_alone_are_never_chosen(sentence):
     assert not stands_alone(sentence, lead=False)
