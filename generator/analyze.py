@@ -24,6 +24,9 @@ from .segment import Segmenter
 
 SENTENCE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*|[^。！？!?]+$")
 CLAUSE = re.compile(r"[^，。；！？,;!?]+")
+QUOTED_TERM = re.compile(r"[“「]([\u4e00-\u9fff]{2,6})[”」]")  # a coined term: 政策找人, 双报到
+HAN_WORD = re.compile(r"[\u4e00-\u9fff]{2,6}")
+CLASSIFIERS = frozenset("个名家项位户次人处所座条件台套间栋吨批期届")
 UNITS = ("万元|亿元|千元|元|万人次|人次|万人|人|万户|户|家|个|项|名|亩|万亩|平方米|公里|场次|场|处|所|支|期|次|"
          "座|条|件|台|套|间|栋|吨|倍|余人|余户|余个|余家|余项|余名|余元")
 FIGURE = re.compile(rf"(?<![\d.])(?P<value>\d+(?:\.\d+)?)(?P<unit>%|％|(?:多|余)?(?:{UNITS}))")
@@ -37,11 +40,27 @@ RANKED_FIRST = 32  # ranked words read first per article (``Weights.keywords``)
 
 
 def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
-    """The content words of the headline and body, in reading order (segmented once)."""
+    """The content words of the headline and body, in reading order (segmented once).
+
+    A short phrase in quotes (“政策找人”, “三包三联”, “键对键”) is one word, as the paper
+    coined it, not the pieces the dictionary would cut it into (对键, 凝心 and 聚力); a
+    classifier after a number (75个村) starts no word (个村).
+    """
     text = "\n".join(filter(None, [draft.kicker, draft.title, draft.subtitle, draft.body]))
+    words: list[str] = []
+    for k, piece in enumerate(QUOTED_TERM.split(text)):
+        if k % 2:  # a quoted phrase: one word when it carries content
+            if HAN_WORD.fullmatch(piece) and segmenter.is_term(piece):
+                words.append(piece)
+            continue
+        after_number = False
+        for w in segmenter.cut(piece):
+            if not (after_number and w[:1] in CLASSIFIERS) and segmenter.is_content(w):
+                words.append(w)
+            after_number = w[-1:].isdigit()
     # One string object per distinct word: a corpus has millions of words but tens of
     # thousands of distinct ones (the cache and memory hold each once per page).
-    return tuple(sys.intern(w) for w in segmenter.cut(text) if segmenter.is_content(w))
+    return tuple(map(sys.intern, words))
 
 
 Terms = tuple[tuple[str, ...], tuple[int, ...]]  # an article's distinct content words, sorted, and their counts

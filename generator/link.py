@@ -111,7 +111,11 @@ def tags_of(a: Article) -> tuple[str, ...]:
 
 @apart_from_related
 def own_tags(a: Article) -> tuple[str, ...]:
-    return tuple(dict.fromkeys([*a.analysis.keywords, *(p.name for p in a.analysis.places)]))
+    """Keywords, then places; a keyword that is one of its places without the 市/县/区/镇 (淄博 for
+    淄博市) is that place, so one tag page gathers both."""
+    places = [name for p in a.analysis.places for name in p.path]
+    full = {name[:-1]: name for name in places if len(name) >= 3 and name[-1] in "市县区镇"}
+    return tuple(dict.fromkeys([*(full.get(k, k) for k in a.analysis.keywords), *(p.name for p in a.analysis.places)]))
 
 
 def shared_tags(articles: list[Article]) -> list[str]:

@@ -62,7 +62,8 @@ def code_version() -> str:
     """A hash of the generator's code and the data the per-page work reads."""
     package = Path(__file__).parent
     digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
-    for path in sorted(package.glob("*.py")) + [USER_DICT, STOP_WORDS, package / "data" / "surnames.txt"]:
+    for path in sorted(package.glob("*.py")) + [USER_DICT, STOP_WORDS, package / "data" / "surnames.txt",
+                                                 package / "data" / "generic_words.txt"]:
         digest.update(path.name.encode())
         digest.update(path.read_bytes())
     digest.update(segmenter_backend().encode())

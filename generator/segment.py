@@ -28,6 +28,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
+from .frontmatter import surname_rank
+
 try:
     import rjieba
 except ImportError:  # optional: jieba alone gives the same words, slower
@@ -40,6 +42,7 @@ TABLES_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") 
 DATA = Path(__file__).parent / "data"
 USER_DICT = DATA / "userdict.txt"
 STOP_WORDS = DATA / "stopwords.txt"
+GENERIC_WORDS = DATA / "generic_words.txt"  # name nothing: never a keyword, tag or related reason
 HAN = re.compile(r"[\u3400-\u9fff]")
 
 
@@ -53,8 +56,9 @@ class Segmenter:
         if self.backend == "rjieba" and rjieba is None:
             raise RuntimeError("DIGEST_SEGMENTER=rjieba but rjieba is not installed")
         self.user_dict = user_dict
-        self.stop_words = frozenset(read_words(stop_words))
+        self.stop_words = frozenset(read_words(stop_words)) | frozenset(read_words(GENERIC_WORDS))
         self._cutter = None  # loaded on first cut: a build whose pages are all cached never cuts
+        self.user_words = frozenset(word for word, _, _ in read_user_dictionary(user_dict))
         self._function_words, self.idf, self.median_idf = load_tables(user_dict)
         self._content: dict[str, bool] = {}  # is_content per word, asked hundreds of times each
 
@@ -87,8 +91,17 @@ class Segmenter:
             return False
         if any(ch.isdigit() for ch in word):
             return False
-        # a Han word the dictionary does not know is most likely a name or a term: content
-        return word not in self._function_words
+        if word in self._function_words:
+            return False
+        # A Han word the dictionary does not know is content when it reads as a person's name
+        # (a known surname and one or two characters); otherwise it is most likely the
+        # segmenter's guess across a word boundary (付线 from 起付线, 户获 from 脱贫户获赔).
+        # Coined terms come whole from quotes (``analyze.tokenize``), places from the gazetteer.
+        return word in self.idf or word in self.user_words or (len(word) <= 3 and surname_rank(word) is not None)
+
+    def is_term(self, phrase: str) -> bool:
+        """A phrase the text quotes (“政策找人”): content unless it is a stop or function word."""
+        return phrase not in self.stop_words and phrase not in self._function_words
 
 
 def import_jieba():
@@ -103,7 +116,7 @@ def import_jieba():
     return jieba
 
 
-CONTENT_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn", "v", "l", "j", "i", "an"})
+CONTENT_TAGS = frozenset({"n", "nr", "ns", "nt", "nz", "vn", "l", "j", "i", "an"})  # nouns and terms: what names something
 CONTENT_TAGS_KEY = ",".join(sorted(CONTENT_TAGS))  # part of the tables' file name
 
 

@@ -152,3 +152,37 @@ def test_weighing_again_after_edits_gives_what_weighing_afresh_gives(monkeypatch
         if step == 8:  # a word no longer used
             rows = [t if words[1] not in t[0] else analyze.term_counts(t[0][:0]) for t in rows]
     assert updates > 8  # most builds weighed again from the last tally
+
+
+def test_keywords_name_something_whole():
+    """Quoted coinages stay whole, a classifier after a number starts no word, generic news words
+    and plain verbs are never content (``data/generic_words.txt``)."""
+    from tests.test_summary import draft as body_draft
+
+    seg = default_segmenter()
+    tokens = tokenize(body_draft("全镇75个村开展“键对键”服务，“凝心聚力”推进“政策找人”工作，社区居民踊跃参加。"), seg)
+    assert {"键对键", "凝心聚力", "政策找人"} <= set(tokens)
+    assert not {"个村", "对键", "凝心", "聚力", "服务", "社区", "居民", "工作", "开展", "推进"} & set(tokens)
+
+
+def generic_words():
+    from generator.segment import GENERIC_WORDS, read_words
+
+    return set(read_words(GENERIC_WORDS))
+
+
+def test_no_keyword_or_tag_of_the_seed_site_is_generic(seed_digest):
+    from generator import link
+
+    generic = generic_words()
+    assert generic
+    for a in seed_digest.articles:
+        assert not generic & set(a.analysis.keywords), a.draft.title
+        assert not generic & set(link.tags_of(a)), a.draft.title
+
+
+def test_a_place_and_its_short_form_are_one_tag(seed_digest):
+    from generator import link
+
+    tags = {t for a in seed_digest.articles for t in link.tags_of(a)}
+    assert "淄博市" in tags and "淄博" not in tags
