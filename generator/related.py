@@ -688,6 +688,10 @@ def reason(a: LinkFacts, b: LinkFacts, shared: list[str]) -> str:
 
     Called for every link made afresh (135,000 at 5,000 pages): set tests first, lists only when they meet.
     """
+    if not a.place_set.isdisjoint(b.place_set):  # a place's name is said once, as the place
+        names = {n for name, path in a.places if (name, path) in b.place_set for n in path}
+        names |= {n[:-1] for n in names if len(n) >= 3 and n[-1] in "市县区镇"}
+        shared = [word for word in shared if word not in names]
     reasons = ["共同关键词：" + "、".join(shared)] if shared else []
     if not a.place_set.isdisjoint(b.place_set):
         reasons.append("同一地点：" + "、".join([place[0] for place in a.places if place in b.place_set][:2]))
