@@ -11,6 +11,9 @@ import yaml
 from .model import Place
 
 SUFFIXES = ("市", "区", "县")
+# A town printed straight after its county: two to four characters and 镇, 乡 or 街道.
+TOWN = re.compile(r"[\u4e00-\u9fff]{2,4}?(?:镇|乡|街道)")
+NOT_TOWN = re.compile(r"^(?:乡镇|城镇|村镇|各乡|各镇|全镇|该镇|本镇|重点镇|小城镇)|[的和与及在对]")
 
 
 @dataclass(frozen=True)
@@ -32,6 +35,10 @@ class Gazetteer:
             else:
                 found.append(place)
             previous_end = match.end()
+            town = unknown_town(text, match.end(), place, self.places)
+            if town is not None:  # 临淄区姚家街道: a town the gazetteer does not list, under its county
+                found[-1] = town
+                previous_end = match.end() + len(town.name)
         return found
 
 
@@ -73,3 +80,14 @@ def short_name(name: str) -> str:
         if name.endswith(suffix) and len(name) - len(suffix) >= 2:
             return name[: -len(suffix)]
     return name
+
+
+def unknown_town(text: str, at: int, county: Place, known: dict[str, Place]) -> Place | None:
+    """The town named at ``text[at:]`` straight after ``county`` (a county or district, not a city),
+    when the gazetteer does not list it: so an article's towns are kept whatever the gazetteer knows."""
+    if len(county.path) != 2 or not county.name.endswith(("区", "县", "市")):
+        return None
+    match = TOWN.match(text, at)
+    if match is None or match.group(0) in known or NOT_TOWN.search(match.group(0)):
+        return None
+    return Place(match.group(0), county.path + (match.group(0),))

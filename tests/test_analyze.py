@@ -186,3 +186,13 @@ def test_a_place_and_its_short_form_are_one_tag(seed_digest):
 
     tags = {t for a in seed_digest.articles for t in link.tags_of(a)}
     assert "淄博市" in tags and "淄博" not in tags
+
+
+def test_a_town_the_gazetteer_does_not_list_is_kept_under_its_county():
+    from generator import DEFAULT_GAZETTEER
+    from generator.places import load_gazetteer
+
+    gazetteer = load_gazetteer(DEFAULT_GAZETTEER)
+    (town,) = gazetteer.find("淄博市临淄区姚家街道开展活动")
+    assert town.path == ("淄博市", "临淄区", "姚家街道")
+    assert [p.name for p in gazetteer.find("临淄区的乡镇都参加了")] == ["临淄区"]  # not a town's name
