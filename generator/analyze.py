@@ -48,16 +48,15 @@ def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
     """
     text = "\n".join(filter(None, [draft.kicker, draft.title, draft.subtitle, draft.body]))
     words: list[str] = []
+    is_content = segmenter.is_content
     for k, piece in enumerate(QUOTED_TERM.split(text)):
         if k % 2:  # a quoted phrase: one word when it carries content
             if HAN_WORD.fullmatch(piece) and segmenter.is_term(piece):
                 words.append(piece)
             continue
-        after_number = False
-        for w in segmenter.cut(piece):
-            if not (after_number and w[:1] in CLASSIFIERS) and segmenter.is_content(w):
-                words.append(w)
-            after_number = w[-1:].isdigit()
+        cut = segmenter.cut(piece)
+        words.extend(w for w, before in zip(cut, chain(("",), cut))
+                     if is_content(w) and not (w[:1] in CLASSIFIERS and before[-1:].isdigit()))
     # One string object per distinct word: a corpus has millions of words but tens of
     # thousands of distinct ones (the cache and memory hold each once per page).
     return tuple(map(sys.intern, words))

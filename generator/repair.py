@@ -59,10 +59,13 @@ def squeeze(text: str) -> str:
 
 def bigrams(text: str) -> Counter:
     """The Chinese character bigrams of ``text`` (none across a non-Chinese character)."""
-    joined = "|".join(HAN_RUN.findall(text))  # one pass over the text in C, then drop bigrams across runs
+    runs = HAN_RUN.findall(text)
+    joined = "|".join(runs)  # one pass over the text in C, then the bigrams across runs taken out
     grams = Counter(map(operator.add, joined, joined[1:]))
-    for gram in [g for g in grams if "|" in g]:
-        del grams[gram]
+    for run in runs[1:]:
+        grams.pop("|" + run[0], None)
+    for run in runs[:-1]:
+        grams.pop(run[-1] + "|", None)
     return grams
 
 
@@ -104,7 +107,7 @@ class Rarity:
 
 def weighted_norm(grams: Counter, weight: dict[str, float]) -> float:
     get = weight.get
-    return math.sqrt(sum((n * get(g, 1.0)) ** 2 for g, n in grams.items()))
+    return math.hypot(*[n * get(g, 1.0) for g, n in grams.items()])  # the square root of the sum of squares, in C
 
 
 def relocate_paragraphs(drafts: list[Draft]) -> list[Draft]:
