@@ -37,14 +37,16 @@ What the text says
 """
 from __future__ import annotations
 
+import functools
 import math
+import operator
 import re
 from collections import Counter
 from dataclasses import dataclass
 
 from . import layout
 from .layout import LineView
-from .repair import Rarity, bigrams, cosine, weighted_norm
+from .repair import bigrams
 
 THRESHOLD = 2.0
 CONFIDENCE_SLOPE = 1.5
@@ -102,12 +104,19 @@ class Evidence:
 class PageWords:
     """Character bigrams of a page's lines, and how telling each is on the page (``weight``: the
     rarer, the heavier; each bigram's count on the page stands in for the number of lines it is
-    in). A line's bigrams are counted when a window first reads them: most lines never are."""
+    in). Nothing is counted before a window asks: a page whose headlines its bylines decide never
+    is, and a line's bigrams are counted when a window first reads it."""
 
     def __init__(self, views: list[LineView]):
         self.views = views
-        self.weight = Rarity(bigrams("\n".join(v.text for v in views)), len(views))  # one pass over the page
         self.counted: dict[int, Counter] = {}
+
+    @functools.cached_property
+    def weight(self) -> "Weights":
+        page = "\n".join(v.text for v in self.views)
+        # every pair of neighbouring characters, counted in C: the pairs with punctuation are
+        # never asked for, so they need not be taken out
+        return Weights(Counter(map(operator.add, page, page[1:])), len(self.views))
 
     @classmethod
     def of(cls, views: list[LineView]) -> "PageWords":
@@ -231,12 +240,35 @@ def cohesion(views: list[LineView], start: int, end: int, words: PageWords, sinc
         return 0.0
     (before, before_size), (after, after_size) = (window(views, before_lines, words, from_end=True),
                                                   window(views, after_lines, words, from_end=False))
-    weight = words.weight
-    similarity = cosine(before, after, weight, weighted_norm(before, weight), weighted_norm(after, weight))
+    similarity = weighted_cosine(before, after, words.weight)
     scaled = (COHESION_LOW + COHESION_HIGH - 2 * similarity) / (COHESION_HIGH - COHESION_LOW)
     # two short texts share few words whatever they say: their similarity counts for less
     trust = min(1.0, before_size / COHESION_TEXT, after_size / COHESION_TEXT)
     return max(-1.0, min(1.0, scaled)) * trust
+
+
+class Weights(dict):
+    """Bigram → weight on a page, ``log((1 + lines) / (1 + count)) + 1``, worked out for a bigram
+    the first time it is looked up (most of a page's never are)."""
+
+    def __init__(self, frequency: Counter, lines: int):
+        super().__init__()
+        self.frequency, self.lines = frequency, lines
+
+    def __missing__(self, gram: str) -> float:
+        weight = self[gram] = math.log((1 + self.lines) / (1 + min(self.frequency.get(gram, 0), self.lines))) + 1
+        return weight
+
+
+def weighted_cosine(a: Counter, b: Counter, weight: Weights) -> float:
+    """The cosine of two bigram counts, each bigram weighed by its rarity on the page."""
+    small, large = (a, b) if len(a) <= len(b) else (b, a)
+    dot = sum(n * large[g] * weight[g] ** 2 for g, n in small.items() if g in large)
+    if not dot:
+        return 0.0
+    norm_a = math.hypot(*[n * weight[g] for g, n in a.items()])
+    norm_b = math.hypot(*[n * weight[g] for g, n in b.items()])
+    return dot / (norm_a * norm_b)
 
 
 def places_in(text: str) -> set[str]:

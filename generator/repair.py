@@ -86,25 +86,6 @@ def cosine(a: Counter, b: Counter, weight: dict[str, float], norm_a: float | Non
     return dot / (norm_a * norm_b)
 
 
-class Rarity:
-    """How telling each bigram is among ``units`` texts that it is found in ``frequency`` of: an
-    IDF, ``log((1 + units) / (1 + n)) + 1``, worked out when first asked (most never are). Read
-    as a mapping by ``cosine``; a bigram it has not counted weighs ``default``."""
-
-    def __init__(self, frequency: Counter, units: int):
-        self.frequency, self.units = frequency, units
-        self.known: dict[str, float] = {}
-
-    def get(self, gram: str, default: float = 1.0) -> float:
-        weight = self.known.get(gram)
-        if weight is None:
-            n = self.frequency.get(gram)
-            if n is None:
-                return default
-            weight = self.known[gram] = math.log((1 + self.units) / (1 + min(n, self.units))) + 1
-        return weight
-
-
 def weighted_norm(grams: Counter, weight: dict[str, float]) -> float:
     get = weight.get
     return math.hypot(*[n * get(g, 1.0) for g, n in grams.items()])  # the square root of the sum of squares, in C
