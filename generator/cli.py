@@ -249,8 +249,11 @@ def console() -> None:
     Everything is written and closed by then; freeing a large build's millions of
     objects one by one only delays the prompt (a third of a second at 1,000 pages).
     """
-    code = main()
-    sys.stdout.flush()
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:  # `digest check | head`: the reader has what it wanted
+        code = 0
     sys.stderr.flush()
     os._exit(code)
 

@@ -154,3 +154,4 @@ def test_the_command_line_builds_the_pages_the_plugin_would(tmp_path, monkeypatc
         expected = render_site(seed_digest, search=chosen)
         article = next(p for p in expected if p.startswith("articles/"))
         assert (out / article).read_text(encoding="utf-8") == expected[article]
+
