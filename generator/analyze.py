@@ -256,7 +256,7 @@ def weigh(terms: list[Terms], segmenter: Segmenter) -> Weights:
 
     Each article's words are distinct and sorted (``term_counts``) and the columns
     are in word order, so each row's columns come out sorted without a sort. Given
-    the last call's tally (``LAST_TALLY``; the build server keeps it between
+    the last call's tally (``LAST_TALLY``; a process that builds again keeps it between
     builds), only the rows whose Terms object it has not weighed are read word by
     word (``Tally.update``): an edit to one page leaves the other rows' columns and
     counts as they were.

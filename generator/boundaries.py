@@ -118,10 +118,6 @@ class PageWords:
         # never asked for, so they need not be taken out
         return Weights(Counter(map(operator.add, page, page[1:])), len(self.views))
 
-    @classmethod
-    def of(cls, views: list[LineView]) -> "PageWords":
-        return cls(views)
-
     def grams(self, k: int) -> Counter:
         if k not in self.counted:
             self.counted[k] = bigrams(self.views[k].text)
@@ -161,7 +157,7 @@ def evidence(views: list[LineView], start: int, end: int, words: PageWords, *, s
         add("two_clauses")
     if start > 0:
         before = views[start - 1].text
-        if layout.is_end_byline(before) or layout.JUMP_LINE.match(layout.fold(before).strip()):
+        if layout.is_end_byline(before) or layout.is_jump_line(before):
             add("credit_before")
     orphan = orphan_byline(views, since, start)
     if orphan is not None:

@@ -51,10 +51,6 @@ class RefusedOutput(Exception):
     """An --out folder the generator will not write into (exit status 2)."""
 
 
-def cache_of(args) -> Path:
-    return Path(args.cache).resolve()
-
-
 def make_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="digest",

@@ -54,8 +54,7 @@ class ThemeConfig:
 def load_themes(path: Path) -> ThemeConfig:
     """Read and validate a theme file; raise ConfigError listing every problem.
 
-    Read once per version of the file in a process that builds again (``digest server``,
-    ``mkdocs serve``): YAML's pure-Python parser takes a tenth of a second.
+    Read once per version of the file in a process that builds again (``mkdocs serve``): YAML's pure-Python parser takes a tenth of a second.
     """
     try:
         stat = os.stat(path)
@@ -66,7 +65,7 @@ def load_themes(path: Path) -> ThemeConfig:
 
 @functools.lru_cache(maxsize=4)
 def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
-    # imported here: a command that hands its build to the build server needs neither
+    # imported here: ``digest --help`` needs neither
     import yaml
 
     from .model import Theme

@@ -41,7 +41,7 @@ class Decision:
 def headline_blocks(views: list[LineView], ads: set[int]) -> tuple[dict[int, Block], list[Decision]]:
     """Headline blocks by their first line's index, decided from the evidence (``boundaries``),
     and every decision taken."""
-    words = boundaries.PageWords.of(views)
+    words = boundaries.PageWords(views)
     blocks: dict[int, Block] = {}
     decisions: list[Decision] = []
     i = since = 0
@@ -95,11 +95,6 @@ def stacked_heading_lines(views: list[LineView], i: int, ads: set[int]) -> list[
 
 def is_subtitle(text: str) -> bool:
     return text.startswith("—") or text.startswith("－－") or text.startswith("--")
-
-
-def introduces_article(view: LineView) -> bool:
-    """A byline or a dateline: what follows a headline and never a 小标题."""
-    return layout.is_byline(view.text) or layout.dateline(view.text) is not None
 
 
 def head_roles(run: list[LineView]) -> tuple[str | None, str, str | None]:

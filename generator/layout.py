@@ -86,7 +86,7 @@ def is_heading_like(text: str) -> bool:
     if text[-1] in DANGLING:
         return False
     if ends_clause(text) or SPEECH.match(text) or is_byline(text) or is_end_byline(text) or is_caption_marked(text) \
-            or JUMP_LINE.match(fold(text).strip()):
+            or is_jump_line(text):
         return False
     bare = outside_quotes(text)
     clauses = [c for c in re.split(r"[，,]", bare) if c.strip()]
@@ -117,6 +117,11 @@ def is_end_byline(text: str) -> bool:
 
 def is_photo_credit(text: str) -> bool:
     return frontmatter.is_photo_credit(text)
+
+
+def is_jump_line(text: str) -> bool:
+    """（下转第二版） / （上接第一版）: the article goes on, or came from, another page."""
+    return bool(JUMP_LINE.match(fold(text).strip()))
 
 
 def is_caption_marked(text: str) -> bool:

@@ -134,7 +134,7 @@ class Grouping:
     """Articles under keys: each of ``keys_of(a)`` (distinct keys) lists ``a``; every list in the
     order the articles are given.
 
-    A process that builds again (the build server, ``mkdocs serve``) gets the same Article
+    A process that builds again (``mkdocs serve``) gets the same Article
     objects back for the articles an edit did not touch (``pipeline.LAST_BUILT``; the listings
     group each article's ``render.listing_face``, the same object when only its related list
     moved). When there are as many articles as last time, ``group`` works only on the positions

@@ -192,7 +192,7 @@ def derived(record, make: Callable[..., T], *helpers) -> T:
 
     For what the later stages read of an article (or a dropped text, a page)
     alone: its tags, its line in a listing, its record in the export. A process
-    that builds again (the build server, ``mkdocs serve``) gets the same Article
+    that builds again (``mkdocs serve``) gets the same Article
     object back for an article nothing changed (``pipeline.build``; a page's
     work comes back from the cache as the same objects), and with it all that
     was derived from it. The value must depend on the record alone: ``helpers``

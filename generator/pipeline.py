@@ -186,7 +186,7 @@ def store_pinyin(pinyin_file: StateFile, ids: list[str], found: list[tuple], slu
     pinyin_file.store(pinyin)
 
 
-# The last build's articles, by id. A process that builds again (the build server, ``mkdocs serve``)
+# The last build's articles, by id. A process that builds again (``mkdocs serve``)
 # takes back the Article object of an article that is exactly as it was, made from the same page
 # work with the same keywords, summary and related articles: with it comes all that later stages
 # derived from it (``model.derived``), so they work only on what an edit changed.

@@ -153,7 +153,7 @@ def link_incrementally(articles: list[Article], vectors: Vectors, idf: dict[str,
 
 
 # The last state ``link_incrementally`` made, the links it gave with it and its Linker (the pipeline
-# lets them go at once unless the process is a build server: ``forget``).
+# lets them go at once: ``forget``; #27 replaces this with a session passed in).
 LAST_LINKED: list = [None, None, None]
 
 

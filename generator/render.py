@@ -60,7 +60,7 @@ def yaml_string(text: str) -> str:
     return encode_basestring(html.escape(text, quote=False))
 
 
-@functools.lru_cache(maxsize=1)  # a process that builds again (the build server) compiles the templates once
+@functools.lru_cache(maxsize=1)  # a process that builds again (mkdocs serve) compiles the templates once
 def environment() -> Environment:
     env = Environment(loader=FileSystemLoader(str(TEMPLATES)), undefined=StrictUndefined,
                       trim_blocks=True, lstrip_blocks=True, keep_trailing_newline=True, autoescape=False)
@@ -68,14 +68,6 @@ def environment() -> Environment:
     env.filters["yaml"] = yaml_string
     env.globals["part_suffix"] = part_suffix
     return env
-
-
-def compile_templates() -> None:
-    """Compile every template now (a build server does before it is ready: the first edit's rebuild
-    would otherwise compile the templates of the pages it renders)."""
-    env = environment()
-    for path in sorted(TEMPLATES.glob("*.j2")):
-        env.get_template(path.name)
 
 
 def part_suffix(pager: dict) -> str:

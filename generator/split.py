@@ -49,7 +49,6 @@ from .layout import LineView
 from .model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
 
 AD_WINDOW = 4
-CONTEXT_CAPTION_MAX = 40
 LONE_CAPTION_MAX = 30
 FRAGMENT_MAX = 10
 UNTITLED = "（无标题）"
@@ -218,7 +217,7 @@ class _Reader:
         self.record_markup(i, i + 1)
         text = view.text
         previous = self.views[i - 1] if i > 0 else None
-        if layout.JUMP_LINE.match(layout.fold(text).strip()):
+        if layout.is_jump_line(text):
             self.dropped.append(Dropped(self.file, (view.number, view.last), "jump", view.text,
                                         "jump line: the article goes on, or came from, another page"))
         elif layout.is_end_byline(text) and self.current:
@@ -304,7 +303,7 @@ class _Reader:
         if article is None or not article.paragraphs:
             return False
         if article.last_broken():
-            return len(text) <= CONTEXT_CAPTION_MAX and following is not None \
+            return len(text) <= layout.CONTEXT_CAPTION_MAX and following is not None \
                 and layout.continues_cut_sentence(following.text)
         return len(text) <= LONE_CAPTION_MAX and not any(c in text for c in "，,：:") \
             and following is not None and following.blank_before and view.blank_before \

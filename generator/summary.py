@@ -21,13 +21,12 @@ from __future__ import annotations
 
 import re
 
-from .analyze import FIGURE
+from .analyze import FIGURE, SENTENCE
 from .model import Draft
 
 TARGET = 150
 MAX_SENTENCES = 3
 MIN_LENGTH = 8
-PIECE = re.compile(r"[^。！？!?]*[。！？!?]+[”’」』）)]*|[^。！？!?]+$")
 OPENING_QUOTES, CLOSING_QUOTES = "“「『", "”」』"
 SPEECH = r"(?:说|说道|介绍|介绍说|表示|指出|强调|坦言|感慨|感叹|笑着说|告诉记者|对记者说|透露|补充道|回忆道|说起)"
 # 临淄区民政局局长王云明介绍。/ 北郊镇困难群众李秀英说。: who said it, and nothing else
@@ -44,7 +43,7 @@ def sentences(text: str) -> list[str]:
     """The sentences of a paragraph, quotations whole and an attribution after a quote kept with it."""
     result: list[str] = []
     open_quotes = 0
-    for piece in (p.strip() for p in PIECE.findall(text)):
+    for piece in (p.strip() for p in SENTENCE.findall(text)):
         if not piece:
             continue
         after_quote = result and result[-1].endswith(tuple(CLOSING_QUOTES)) and \
