@@ -11,12 +11,13 @@
 """
 from __future__ import annotations
 
-import functools
-import math
 import operator
 import re
 from collections import Counter
 from dataclasses import dataclass, replace
+
+import numpy as np
+from scipy import sparse
 
 from .model import Draft, Paragraph
 
@@ -73,52 +74,72 @@ def place_words(text: str) -> set[str]:
     return {w for w in PLACE_WORD.findall(text) if w not in PLACE_STOP}
 
 
-def cosine(a: Counter, b: Counter, weight: dict[str, float], norm_a: float | None = None,
-           norm_b: float | None = None) -> float:
-    """Weighted cosine; the norms may be given when a side is compared many times."""
-    small, large = (a, b) if len(a) <= len(b) else (b, a)
-    get = weight.get
-    dot = sum(n * large[g] * get(g, 1.0) ** 2 for g, n in small.items() if g in large)
-    if not dot:
-        return 0.0
-    norm_a = weighted_norm(a, weight) if norm_a is None else norm_a
-    norm_b = weighted_norm(b, weight) if norm_b is None else norm_b
-    return dot / (norm_a * norm_b)
-
-
-def weighted_norm(grams: Counter, weight: dict[str, float]) -> float:
-    get = weight.get
-    return math.hypot(*[n * get(g, 1.0) for g, n in grams.items()])  # the square root of the sum of squares, in C
-
-
 def relocate_paragraphs(drafts: list[Draft]) -> list[Draft]:
     """Move paragraphs printed inside the wrong article of a page to their own."""
     if len(drafts) < 2:
         return drafts
-    paragraph_grams = [[bigrams(p.text) for p in d.paragraphs] for d in drafts]
-    document_frequency = Counter(g for grams in paragraph_grams for u in grams for g in u)
-    n_units = sum(len(grams) for grams in paragraph_grams)
-    weight = {g: math.log((1 + n_units) / (1 + n)) + 1 for g, n in document_frequency.items()}
+    owners = [a for a, d in enumerate(drafts) for _ in d.paragraphs]
+    paragraphs = [p for d in drafts for p in d.paragraphs]
+    similarity, own = paragraph_similarity(drafts, paragraphs, owners)
     heads = [place_words(" ".join(filter(None, [d.kicker, d.title, d.subtitle, d.dateline]))
                          + (d.paragraphs[0].text if d.paragraphs else "")) for d in drafts]
-    texts = []  # each article's words: head and every paragraph, counted once
-    for d, grams in zip(drafts, paragraph_grams):
-        total = bigrams(" ".join(filter(None, [d.kicker, d.title, d.subtitle])))
-        for u in grams:
-            total.update(u)
-        texts.append(total)
-    norms = [weighted_norm(t, weight) for t in texts]
     moves: list[tuple[int, int, int]] = []  # (from draft, paragraph index, to draft)
+    row = 0
     for a, draft in enumerate(drafts):
         for k, paragraph in enumerate(draft.paragraphs):
-            if k == 0:
-                continue  # the lead is where the headline put it
-            home = Home(a, paragraph, paragraph_grams[a][k], texts, norms, heads, weight)
-            target = better_home(home, neighbours(a, len(drafts)))
-            if target is not None:
-                moves.append((a, k, target))
-    if not moves:
-        return drafts
+            if k:  # the lead is where the headline put it
+                home = Home(a, paragraph, similarity[row], own[row], heads)
+                target = better_home(home, neighbours(a, len(drafts)))
+                if target is not None:
+                    moves.append((a, k, target))
+            row += 1
+    return move_paragraphs(drafts, moves) if moves else drafts
+
+
+def paragraph_similarity(drafts: list[Draft], paragraphs: list[Paragraph], owners: list[int]):
+    """The weighted cosine of every paragraph with every article of the page (its bigrams,
+    each weighted by its rarity among the page's paragraphs), and of each paragraph with the
+    rest of its own article. Sparse matrices: one product instead of a loop per pair."""
+    n = len(paragraphs)
+    counts = bigram_matrix([p.text for p in paragraphs] + [" ".join(filter(None, [d.kicker, d.title, d.subtitle]))
+                                                           for d in drafts])
+    units, head_grams = counts[:n], counts[n:]
+    in_paragraphs = units.getnnz(axis=0)
+    weight = np.where(in_paragraphs > 0, np.log((1 + n) / (1 + in_paragraphs)) + 1, 1.0)
+    membership = sparse.csr_matrix((np.ones(n), (owners, np.arange(n))), shape=(len(drafts), n))
+    units = sparse.csr_matrix(units.multiply(weight))
+    texts = sparse.csr_matrix((membership @ counts[:n] + head_grams).multiply(weight))  # each whole article
+    dots = (units @ texts.T).toarray()
+    unit_norms = np.sqrt(np.asarray(units.multiply(units).sum(axis=1)).ravel())
+    text_norms = np.sqrt(np.asarray(texts.multiply(texts).sum(axis=1)).ravel())
+    with np.errstate(divide="ignore", invalid="ignore"):
+        similarity = np.where(dots != 0, dots / np.outer(unit_norms, text_norms), 0.0)
+        # The rest of its own article, T - g, without building it:
+        # (T-g)·g = T·g - g·g and |T-g|² = |T|² - 2 T·g + |g|².
+        with_own = dots[np.arange(n), owners]
+        dot = with_own - unit_norms ** 2
+        rest_squared = text_norms[owners] ** 2 - 2 * with_own + unit_norms ** 2
+        own = np.where((dot > 1e-12) & (rest_squared > 1e-12), dot / (unit_norms * np.sqrt(rest_squared)), 0.0)
+    return similarity.tolist(), own.tolist()
+
+
+def bigram_matrix(texts: list[str]) -> sparse.csr_matrix:
+    """Each text's Chinese character bigrams, counted: one row per text, one column per bigram
+    found in any of them (none across a non-Chinese character). Counted by numpy over the
+    texts' code points, not bigram by bigram in Python."""
+    joined = "\n".join(texts) + "\n"
+    codes = np.frombuffer(joined.encode("utf-32-le"), dtype=np.uint32)
+    han = (codes >= 0x4E00) & (codes <= 0x9FFF)
+    pair = han[:-1] & han[1:]
+    rows = np.repeat(np.arange(len(texts)), [len(t) + 1 for t in texts])[:-1][pair]
+    keys = (codes[:-1][pair].astype(np.uint64) << np.uint64(32)) | codes[1:][pair]
+    vocabulary, columns = np.unique(keys, return_inverse=True)
+    counts = sparse.coo_matrix((np.ones(len(keys)), (rows, columns.ravel())), shape=(len(texts), len(vocabulary)))
+    return counts.tocsr()  # a bigram seen twice in a text: its entries are summed
+
+
+def move_paragraphs(drafts: list[Draft], moves: list[tuple[int, int, int]]) -> list[Draft]:
+    """The drafts with each (from draft, paragraph index, to draft) move made, noted on the receiver."""
     moving = {(a, k) for a, k, _ in moves}
     received: dict[int, list[Paragraph]] = {}
     for a, k, target in moves:
@@ -148,32 +169,14 @@ def neighbours(a: int, n: int, window: int = RELOCATE_WINDOW) -> range:
 
 @dataclass(frozen=True)
 class Home:
-    """One paragraph of article ``a`` and what the page's articles say."""
+    """One paragraph of article ``a``: how close it is to each article of the page, and to the
+    rest of its own (``own``), and the places each article's head names."""
 
     a: int
     paragraph: Paragraph
-    grams: Counter
-    texts: list[Counter]  # every article's bigrams, this paragraph included in its own
-    norms: list[float]
+    similarity: list[float]
+    own: float
     heads: list[set[str]]
-    weight: dict[str, float]
-
-    @functools.cached_property
-    def norm(self) -> float:
-        return weighted_norm(self.grams, self.weight)
-
-    def similarity(self, b: int) -> float:
-        if b != self.a:
-            return cosine(self.grams, self.texts[b], self.weight, self.norm, self.norms[b])
-        # The rest of its own article, T - g, without building it:
-        # (T-g)·g = T·g - g·g and |T-g|² = |T|² - 2 T·g + |g|².
-        w = self.weight
-        with_own = sum(n * self.texts[b][g] * w.get(g, 1.0) ** 2 for g, n in self.grams.items())
-        dot = with_own - self.norm ** 2
-        rest_squared = self.norms[b] ** 2 - 2 * with_own + self.norm ** 2
-        if dot <= 1e-12 or rest_squared <= 1e-12:
-            return 0.0
-        return dot / (self.norm * math.sqrt(rest_squared))
 
 
 def better_home(home: Home, candidates: range) -> int | None:
@@ -181,8 +184,8 @@ def better_home(home: Home, candidates: range) -> int | None:
     places = place_words(home.paragraph.text)
     if places & home.heads[home.a]:
         return None  # it names its own article's places: it is at home
-    own = home.similarity(home.a)
-    scores = {b: home.similarity(b) for b in candidates if b != home.a}
+    own = home.own
+    scores = {b: home.similarity[b] for b in candidates if b != home.a}
     if not scores:
         return None
     named = [b for b in scores if places & home.heads[b]]
