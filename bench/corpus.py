@@ -38,9 +38,9 @@ class Source:
 
 def seed_sources(seeds: Path = ROOT / "seeds") -> list[Source]:
     from generator.config import Settings
-    from generator.pipeline import build
+    from generator.build import build
 
-    digest, _ = build(Settings(seeds=seeds))
+    digest = build(Settings(seeds=seeds)).digest
     return [Source(a.draft.kicker, a.draft.title, a.draft.subtitle, a.draft.byline.text,
                    tuple(p.text for p in a.draft.paragraphs), a.draft.captions, a.theme_keys[0])
             for a in digest.articles if a.draft.paragraphs]

@@ -57,24 +57,22 @@ print(time.perf_counter() - start)
 
 
 # What every `digest generate` loads before it reads a page: the floor of any rebuild in a new process
-IMPORTS = "import generator.cli, generator.pipeline, generator.related, generator.render, numpy, scipy.sparse, \
-sparse_dot_topn"
+IMPORTS = "import generator.cli, generator.build, numpy, scipy.sparse, sparse_dot_topn"
 
 
-# ... and the work of the one changed page (split, segment, analyse; its URLs in pinyin): the least any new
+# ... and the work of the one changed page (split, segment, analyse; its URL in pinyin): the least any new
 # `digest` process pays after an edit, whatever it does with the rest of the corpus
 CHANGED_PAGE = IMPORTS + """
 import sys
 from pathlib import Path
-from generator import link, pagework, pipeline
+from generator.analyze.page import PageSource, make_context, process_page
+from generator.analyze.places import load_gazetteer
 from generator.config import DEFAULT_THEMES, Settings, load_themes
-from generator.places import load_gazetteer
 settings = Settings(seeds=Path(sys.argv[1]).parent, themes_file=DEFAULT_THEMES, cache_dir=Path(sys.argv[2]))
-link.KNOWN_PINYIN.update(pipeline.StateFile(settings.cache_dir, "pinyin").load(dict) or {})  # as a build does
 themes, places = load_themes(settings.themes_file), load_gazetteer(settings.gazetteer_file)
-context = pagework.make_context(themes, places, settings.themes_file, settings.gazetteer_file)
+context = make_context(themes, places, settings.themes_file, settings.gazetteer_file)
 page = Path(sys.argv[1])
-assert pagework.process_page(pagework.PageSource(page.name, page.read_bytes()), context).drafts
+assert process_page(PageSource(page.name, page.read_bytes()), context).found
 """
 
 
@@ -263,7 +261,7 @@ def stages_report(rows: list[dict]) -> str:
     return "\n".join(lines)
 
 
-STAGES = ("pages", "corrections", "analysis", "related", "render and write")
+STAGES = ("pages", "corrections", "analysis", "related", "render", "write")
 
 
 def main(argv=None) -> int:

@@ -14,11 +14,11 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import DEFAULT_THEMES, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS, search_backend
+from generator import DEFAULT_THEMES, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
 
 if TYPE_CHECKING:
-    from .config import Settings
-    from .pipeline import Stopwatch
+    from generator.config import Settings
+    from generator.build import Site, Stopwatch
 
 PROGRESS_MIN_PAGES = 20
 REFUSED = 2  # exit status for an --out folder the generator will not write into
@@ -30,9 +30,9 @@ def main(argv: list[str] | None = None) -> int:
     if not getattr(args, "command", None):
         parser.print_help()
         return 2
-    from .config import ConfigError
-    from .pipeline import BuildError
-    from .write import OutputError
+    from generator.config import ConfigError
+    from generator.build import BuildError
+    from generator.write import OutputError
 
     try:
         return args.run(args)
@@ -114,10 +114,11 @@ def add_common(parser: argparse.ArgumentParser) -> None:
 
 
 def settings_from(args) -> Settings:
-    from .config import Settings
+    from generator.config import Settings
 
     return Settings(seeds=args.seeds, themes_file=args.themes, cache_dir=None if args.no_cache else args.cache,
-                    workers=args.jobs)
+                    workers=args.jobs, search=getattr(args, "search", "auto"),
+                    listing_size=getattr(args, "listing_size", LISTING_SIZE))
 
 
 def progress_printer(total_hint: int):
@@ -134,8 +135,8 @@ def progress_printer(total_hint: int):
 
 
 def run_generate(args) -> int:
-    from .pipeline import Stopwatch, build, gc_paused
-    from .write import OutputError, check_output_folder
+    from generator.build import Stopwatch, build, gc_paused
+    from generator.write import OutputError, check_output_folder
 
     try:
         check_output_folder(args.out, seeds=args.seeds)
@@ -146,38 +147,32 @@ def run_generate(args) -> int:
     total = len(list(settings.seeds.glob("*.txt"))) if sys.stderr.isatty() and settings.seeds.is_dir() else 0
     stopwatch = Stopwatch()
     with gc_paused():
-        digest, report = build(settings, progress=progress_printer(total), stopwatch=stopwatch)
+        site = build(settings, progress=progress_printer(total), stopwatch=stopwatch)
         if total >= PROGRESS_MIN_PAGES and sys.stderr.isatty():
             print(file=sys.stderr)
-        return publish(args, digest, report, stopwatch)
+        return publish(args, site, stopwatch)
 
 
-def publish(args, digest, report, stopwatch: Stopwatch) -> int:
-    """Report the warnings, render the site and write what changed."""
-    from .pipeline import StateFile
-    from .render import EXPORT_PATH, site_files
-    from .write import OutputError, foreign_files, write_site
+def publish(args, site: Site, stopwatch: Stopwatch) -> int:
+    """Report the warnings and write what changed."""
+    from generator.render.export import EXPORT_PATH
+    from generator.write import OutputError, foreign_files, write_site
 
+    digest, report = site.digest, site.report
     for warning in report.warnings:
         print(f"digest: warning: {warning}", file=sys.stderr)
     if args.strict and report.warnings:
         print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
         return 1
-    record_file = StateFile(None if args.no_cache else args.cache, "export")
-    # the last export's records, by article id (site_files brings them up to date in place)
-    records = dict(record_file.load(dict) or {}) if record_file.path else None
     others = foreign_files(args.out)
     try:
-        search = search_backend(args.search, len(digest.articles))
-        files, written = write_site(args.out, site_files(digest, records=records, listing_size=args.listing_size,
-                                                         search=search))
+        files, written = write_site(args.out, site.files.items())
     except OSError as err:
         raise OutputError(f"cannot write into {args.out}: {err.strerror or err}") from None
     if others:
         print(f"digest: note: {args.out} held {others} entries the generator did not write; "
               f"they are left as they were", file=sys.stderr)
-    record_file.store(records)
-    stopwatch.lap("render and write")
+    stopwatch.lap("write")
     if args.timings:
         print("digest: timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stopwatch.laps.items()), file=sys.stderr)
     kinds = Counter(d.kind for d in digest.dropped)
@@ -196,12 +191,13 @@ REVIEW_MAX = 5
 def run_check(args) -> int:
     """Per page: its layout, the articles (with the 编号 corrections use), what was dropped and
     why, and the headline-or-小标题 decisions the splitter was least sure of, to review first."""
-    from .ingest import PageError, read_page
-    from .pipeline import build
-    from .split import review
+    from generator.read.ingest import PageError, read_page
+    from generator.build import build
+    from generator.read.split import review
 
     settings = settings_from(args)
-    digest, report = build(settings)
+    site = build(settings)
+    digest, report = site.digest, site.report
     articles_of, dropped_of = defaultdict(list), defaultdict(list)
     for a in digest.articles:
         articles_of[a.draft.file].append(a)

@@ -7,10 +7,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from . import DEFAULT_GAZETTEER, DEFAULT_THEMES
+from generator import DEFAULT_GAZETTEER, DEFAULT_THEMES, LISTING_SIZE, PAGEFIND_FROM
 
 if TYPE_CHECKING:
-    from .model import Theme
+    from generator.model import Theme
 
 
 class ConfigError(Exception):
@@ -26,6 +26,9 @@ class Settings:
     site_url: str = ""
     cache_dir: Path | None = None  # per-page work kept between builds (None: no cache)
     workers: int | None = None  # processes for uncached pages (None: one per core)
+    search: str = "auto"  # the search the pages are made for (``generator.search_backend``)
+    pagefind_from: int = PAGEFIND_FROM
+    listing_size: int = LISTING_SIZE  # articles per part of a theme, place, tag or the timeline
 
 
 @dataclass(frozen=True)
@@ -68,7 +71,7 @@ def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
     # imported here: ``digest --help`` needs neither
     import yaml
 
-    from .model import Theme
+    from generator.model import Theme
 
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -116,7 +119,7 @@ def _theme_rule(key: str, spec, errors: list[str]) -> ThemeRule | None:
     except (TypeError, ValueError):
         errors.append(f"theme {key}: threshold must be a number")
         threshold = 0.0
-    from .model import Theme
+    from generator.model import Theme
 
     theme = Theme(key, str(spec.get("name", key)), " ".join(str(spec.get("description", "")).split()))
     return ThemeRule(theme, threshold, terms, context, tuple(map(str, needs)))

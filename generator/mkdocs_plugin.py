@@ -1,7 +1,7 @@
 """MkDocs adapter: run the pipeline inside ``mkdocs build`` / ``mkdocs serve``.
 
-Thin on purpose (MkDocs 2 drops plugins): it calls ``pipeline.build`` and
-``render.site_files``, adds the results as generated files (nothing is
+Thin on purpose (MkDocs 2 drops plugins): it calls ``build.build`` (the same
+function ``digest generate`` calls), adds the site's files as generated files (nothing is
 written into ``docs/``), builds the navigation from the theme file, and
 tells ``mkdocs serve`` to watch the seeds folder and the theme file. With
 ``--dirty`` (``mkdocs serve --dirty``, ``mkdocs build --dirty``) MkDocs
@@ -33,10 +33,11 @@ from mkdocs.structure.files import File, Files, InclusionLevel
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
-from . import PAGEFIND_FROM, SEARCH_BACKENDS, search_backend
-from .config import DEFAULT_THEMES, ConfigError, Settings, load_themes
-from .pipeline import BuildError, build, gc_paused
-from .render import LISTING_SIZE, Deferred, site_files, text_of
+from generator import LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
+from generator.build import BuildError, build, gc_paused
+from generator.cache.pages import Session
+from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
+from generator.render.text import Deferred, text_of
 
 log = get_plugin_logger(__name__)
 
@@ -270,6 +271,13 @@ def markdown_fingerprint(config, documents: list[str]) -> str:
 
 
 class DigestPlugin(BasePlugin[DigestConfig]):
+    session: Session | None = None
+
+    def on_startup(self, command, dirty):
+        # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
+        # and with it the session: the pages an edit did not touch are not read again.
+        self.session = Session()
+
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
         self.settings = Settings(
@@ -278,6 +286,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             site_name=config.site_name,
             site_url=config.site_url or "",
             cache_dir=(root / self.config.cache).resolve() if self.config.cache else None,
+            search=os.environ.get("DIGEST_SEARCH") or self.config.search,
+            pagefind_from=self.config.pagefind_from,
+            listing_size=self.config.listing_size,
         )
         if self.config.nav and config.nav is None:
             config.nav = self.navigation(config)
@@ -297,17 +308,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_files(self, files: Files, config) -> Files:
         try:
             with gc_paused():
-                digest, report = build(self.settings)
+                site = build(self.settings, self.session)
         except (BuildError, ConfigError) as err:
             raise PluginError(f"digest: {err}") from None
-        for warning in report.warnings:
+        for warning in site.report.warnings:
             log.warning(warning)
-        self.search = self.search_backend(len(digest.articles))
+        self.search = site.search
         config.extra["digest_search"] = self.search  # read by docs/overrides/main.html
-        if self.config.listing_size < 1:
-            raise PluginError(f"digest: listing_size must be at least 1, not {self.config.listing_size}")
-        site = site_files(digest, site_name=config.site_name, site_url=config.site_url or "", search=self.search,
-                          listing_size=self.config.listing_size)
         self.built = BuiltPages(self.settings.cache_dir, config)
         documents = sorted(f.src_uri for f in files.documentation_pages())
         self.conversions = ConvertedPages(self.settings.cache_dir, markdown_fingerprint(config, documents))
@@ -317,7 +324,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             # skip pages only when Pagefind indexes the built HTML instead.
             last = {}
         self.keys = {}
-        for path, content in sorted(site, key=lambda item: item[0]):
+        for path, content in sorted(site.files.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
             if not isinstance(content, Deferred):  # the export, in pieces
@@ -332,15 +339,8 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 page.key = content.key
                 self.conversions.expect(page)
             files.append(page)
-        log.info(f"{len(report.pages)} pages → {len(digest.articles)} articles")
+        log.info(f"{len(site.report.pages)} pages → {len(site.digest.articles)} articles")
         return files
-
-    def search_backend(self, n_articles: int) -> str:
-        try:
-            return search_backend(os.environ.get("DIGEST_SEARCH") or self.config.search, n_articles,
-                                  self.config.pagefind_from)
-        except ValueError as err:
-            raise PluginError(f"digest: DIGEST_SEARCH: {err}") from None
 
     def on_pre_page(self, page, config, files):
         if isinstance(page.file, GeneratedPage) and hasattr(self, "conversions"):

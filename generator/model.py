@@ -6,11 +6,8 @@ Everything is frozen: a stage returns new values, it never edits its input.
 """
 from __future__ import annotations
 
-import functools
-from dataclasses import dataclass, field, replace
-from typing import Callable, NamedTuple, TypeVar
-
-T = TypeVar("T")
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 
 @dataclass(frozen=True)
@@ -182,56 +179,9 @@ class Article:
     def url(self) -> str:
         return f"articles/{self.slug}/"
 
-    @functools.cached_property  # read for every article on every theme page: worked out once
+    @property
     def theme_keys(self) -> tuple[str, ...]:
         return tuple(t.key for t in self.themes) or ("other",)
-
-
-def derived(record, make: Callable[..., T], *helpers) -> T:
-    """``make(record, *helpers)``, worked out once per object and kept with it (by ``make``).
-
-    For what the later stages read of an article (or a dropped text, a page)
-    alone: its tags, its line in a listing, its record in the export. A process
-    that builds again (``mkdocs serve``) gets the same Article
-    object back for an article nothing changed (``pipeline.build``; a page's
-    work comes back from the cache as the same objects), and with it all that
-    was derived from it. The value must depend on the record alone: ``helpers``
-    may help make it (a record of the last build to take it from), not change
-    it. Kept in the instance's ``__dict__``, as ``functools.cached_property``
-    keeps its values, so it takes no part in equality. Only for the frozen
-    records of this module: a value kept for an object changed in place would
-    be stale.
-    """
-    try:
-        return record.__dict__["_derived"][make]
-    except KeyError:
-        value = record.__dict__.setdefault("_derived", {})[make] = make(record, *helpers)
-        return value
-
-
-# ``derived`` makers whose value does not depend on an article's related list (``apart_from_related``)
-RELATED_FREE: set[Callable] = set()
-
-
-def apart_from_related(make: Callable[..., T]) -> Callable[..., T]:
-    """Mark a ``derived`` maker as reading nothing of an article's related list: ``relinked``
-    carries its value to the article with a new list. Unmarked makers are never carried."""
-    RELATED_FREE.add(make)
-    return make
-
-
-def relinked(a: "Article", related: tuple[Related, ...]) -> "Article":
-    """``a`` with another related list, with what was derived from it apart from that list.
-
-    A one-page edit moves the scores or reasons of a hundred articles' related lists (and
-    of a thousand when it reweighs a common word); their listing lines, tags and feed
-    entries stay as they were.
-    """
-    new = replace(a, related=related)
-    kept = a.__dict__.get("_derived")
-    if kept:
-        new.__dict__["_derived"] = {make: value for make, value in kept.items() if make in RELATED_FREE}
-    return new
 
 
 @dataclass(frozen=True)

@@ -34,7 +34,7 @@ from pathlib import Path, PurePosixPath
 from collections.abc import Iterable
 from typing import NamedTuple
 
-from .render import Deferred, Streamed
+from generator.render.text import Deferred, Streamed
 
 MANIFEST = ".digest-manifest.json"
 STAGING_PREFIX = ".digest-staging-"

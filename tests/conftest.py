@@ -10,9 +10,10 @@ import pytest
 from tests.project import TEST_SEEDS, mkdocs_build
 
 from generator.config import Settings
-from generator.ingest import parse_page
-from generator.pipeline import build
-from generator.render import EXPORT_PATH, render_site
+from generator.read.ingest import parse_page
+from generator.build import build
+from generator.render.export import EXPORT_PATH
+from generator.render.site import render_site
 
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = TEST_SEEDS
@@ -31,7 +32,7 @@ def seed_settings() -> Settings:
 
 @pytest.fixture(scope="session")
 def seed_digest(seed_settings):
-    digest, _ = build(seed_settings)
+    digest = build(seed_settings).digest
     return digest
 
 

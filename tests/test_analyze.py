@@ -1,10 +1,10 @@
-from generator.analyze import (IdfTable, article_date, extract_figures, extract_keywords, extract_places,
-                               keyword_scores, tokenize)
-from generator.summary import summarize
+from generator.analyze.keywords import IdfTable, extract_keywords, keyword_scores, tokenize
+from generator.analyze.facts import article_date, extract_figures, extract_places
+from generator.analyze.summary import summarize
 from generator.config import DEFAULT_GAZETTEER
 from generator.model import Byline, Draft, PageMeta, Paragraph
-from generator.places import load_gazetteer
-from generator.segment import default_segmenter
+from generator.analyze.places import load_gazetteer
+from generator.analyze.segment import default_segmenter
 
 
 def draft(*paragraphs, title="临淄为2718名贫困群众上“双保险”", dateline=None, date=None):
@@ -63,7 +63,7 @@ def test_rjieba_and_jieba_give_the_same_content_words():
     """The generator cuts with rjieba; it must read the corpus as jieba (and the search) do."""
     from collections import Counter
 
-    from generator.segment import Segmenter
+    from generator.analyze.segment import Segmenter
     from tests.conftest import SEEDS
 
     text = "\n".join(p.read_text(encoding="utf-8") for p in sorted(SEEDS.glob("*.txt")))
@@ -80,7 +80,7 @@ def test_corpus_weights_equal_the_per_article_scores_and_keywords(seed_digest):
     ``keyword_scores`` and ``extract_keywords`` (one article at a time) give."""
     from collections import Counter
 
-    from generator.analyze import term_counts, title_words, weigh
+    from generator.analyze.keywords import term_counts, title_words, weigh
 
     seg = default_segmenter()
     articles = list(seed_digest.articles)
@@ -100,60 +100,6 @@ def test_corpus_weights_equal_the_per_article_scores_and_keywords(seed_digest):
     assert weights.idf == {w: table[w] for w in weights.words}
 
 
-def test_weighing_again_after_edits_gives_what_weighing_afresh_gives(monkeypatch):
-    """A process that builds again weighs only the rows it has not seen (``analyze.Tally``):
-    edited, added and removed rows, new and vanished words, the same terms on two rows, empty
-    rows; words, weights and IDF are the same bit for bit as weighing from nothing."""
-    import random
-
-    from generator import analyze
-
-    rng = random.Random(5)
-    words = [f"词{k}" for k in range(40)]
-
-    def terms_of():
-        return analyze.term_counts(tuple(rng.choices(words, k=rng.randrange(0, 9))))
-
-    rows = [terms_of() for _ in range(80)]
-    monkeypatch.setattr(analyze, "LAST_TALLY", None)
-    updates = 0
-    update = analyze.Tally.update
-
-    def counted(tally, terms):
-        nonlocal updates
-        updates += 1
-        return update(tally, terms)
-
-    monkeypatch.setattr(analyze.Tally, "update", counted)
-    segmenter = default_segmenter()
-    for step in range(12):
-        again = analyze.weigh(rows, segmenter)
-        kept = analyze.LAST_TALLY
-        analyze.LAST_TALLY = None
-        afresh = analyze.weigh(rows, segmenter)
-        analyze.LAST_TALLY = kept
-        assert again.words == afresh.words, step
-        assert list(again.idf.items()) == list(afresh.idf.items()), step
-        for part in ("data", "indices", "indptr"):
-            assert getattr(again.matrix, part).tolist() == getattr(afresh.matrix, part).tolist(), (step, part)
-        assert again.matrix.shape == afresh.matrix.shape
-        # the next build: a few rows edited, sometimes one added or removed, a word new or gone
-        for k in rng.sample(range(len(rows)), 3):
-            rows[k] = terms_of()
-        if step % 3 == 0:
-            rows.insert(rng.randrange(len(rows)), terms_of())
-        if step % 3 == 1:
-            rows.pop(rng.randrange(len(rows)))
-        if step % 4 == 2:
-            words.append(f"新词{step}")
-            rows[0] = analyze.term_counts((words[-1],))
-        if step == 5:
-            rows[1] = rows[2]  # one Terms object on two rows
-        if step == 8:  # a word no longer used
-            rows = [t if words[1] not in t[0] else analyze.term_counts(t[0][:0]) for t in rows]
-    assert updates > 8  # most builds weighed again from the last tally
-
-
 def test_keywords_name_something_whole():
     """Quoted coinages stay whole, a classifier after a number starts no word, generic news words
     and plain verbs are never content (``data/generic_words.txt``)."""
@@ -166,13 +112,13 @@ def test_keywords_name_something_whole():
 
 
 def generic_words():
-    from generator.segment import GENERIC_WORDS, read_words
+    from generator.analyze.segment import GENERIC_WORDS, read_words
 
     return set(read_words(GENERIC_WORDS))
 
 
 def test_no_keyword_or_tag_of_the_seed_site_is_generic(seed_digest):
-    from generator import link
+    from generator.link import ids as link
 
     generic = generic_words()
     assert generic
@@ -182,7 +128,7 @@ def test_no_keyword_or_tag_of_the_seed_site_is_generic(seed_digest):
 
 
 def test_a_place_and_its_short_form_are_one_tag(seed_digest):
-    from generator import link
+    from generator.link import ids as link
 
     tags = {t for a in seed_digest.articles for t in link.tags_of(a)}
     assert "淄博市" in tags and "淄博" not in tags
@@ -190,7 +136,7 @@ def test_a_place_and_its_short_form_are_one_tag(seed_digest):
 
 def test_a_town_the_gazetteer_does_not_list_is_kept_under_its_county():
     from generator import DEFAULT_GAZETTEER
-    from generator.places import load_gazetteer
+    from generator.analyze.places import load_gazetteer
 
     gazetteer = load_gazetteer(DEFAULT_GAZETTEER)
     (town,) = gazetteer.find("淄博市临淄区姚家街道开展活动")

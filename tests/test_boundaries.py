@@ -1,6 +1,7 @@
 """Headline or 小标题: the evidence weighed together (generator/boundaries.py), on small pages."""
-from generator import boundaries, split
-from generator.split import split_page
+from generator.read import boundaries
+from generator.read import split
+from generator.read.split import split_page
 from tests.conftest import page_of
 
 # Two articles on unrelated subjects, in different places, with no byline or dateline between them.

@@ -1,4 +1,4 @@
-from generator.classify import classify
+from generator.analyze.classify import classify
 from generator.config import DEFAULT_THEMES, load_themes
 from generator.model import Byline, Draft, Paragraph
 

@@ -30,7 +30,7 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
     assert on_disk == {**files, "stray.md": "不是生成的\n"}
     (out / "stray.md").unlink()
     # a large file comes in pieces, under a key: written only when the key changed or the file was edited
-    from generator.render import Streamed
+    from generator.render.text import Streamed
 
     def big(key, *pieces):
         return [("data/big.json", Streamed(key, lambda: iter(pieces)))]
@@ -47,7 +47,7 @@ def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
 
 def test_a_deferred_page_is_rendered_only_when_its_inputs_or_the_file_changed(tmp_path):
     from generator.write import write_site
-    from generator.render import Deferred
+    from generator.render.text import Deferred
 
     out, rendered = tmp_path / "out", []
 
@@ -143,7 +143,7 @@ def test_check_reports_per_page(capsys):
 def test_the_command_line_builds_the_pages_the_plugin_would(tmp_path, monkeypatch, seed_digest):
     """One decision of the search backend for both entry points (``generator.search_backend``)."""
     from generator import search_backend
-    from generator.render import render_site
+    from generator.render.site import render_site
 
     assert search_backend("auto", 399) == "material" and search_backend("auto", 400) == "pagefind"
     assert search_backend("pagefind", 1) == "pagefind"

@@ -11,10 +11,11 @@ import unicodedata
 import pytest
 
 from generator.config import Settings
-from generator.ingest import parse_page
-from generator.pipeline import build
-from generator.render import EXPORT_PATH, render_site
-from generator.split import split_page
+from generator.read.ingest import parse_page
+from generator.build import build
+from generator.render.export import EXPORT_PATH
+from generator.render.site import render_site
+from generator.read.split import split_page
 from tests.conftest import SEEDS, SHARED
 
 RELAYOUT = SHARED / "tools" / "relayout.py"
@@ -71,7 +72,7 @@ def test_the_development_pages_meet_the_bars_in_every_convention(convention, tmp
     for path in sorted((DEV / "pages").glob("*.txt")):
         text = path.read_text(encoding="utf-8-sig")
         (pages / path.name).write_text(text if convention == "original" else relayout(text, convention), encoding="utf-8")
-    digest, _ = build(Settings(seeds=pages, cache_dir=None, workers=1))
+    digest = build(Settings(seeds=pages, cache_dir=None, workers=1)).digest
     export = json.loads(render_site(digest)[EXPORT_PATH])
     gold = json.loads((DEV / "gold.json").read_text(encoding="utf-8"))
     metrics, misses = tool(SCORER, "score_digest").score(gold, export, pages)

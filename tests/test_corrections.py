@@ -14,8 +14,9 @@ import urllib.request
 import pytest
 
 from generator.config import ConfigError, Settings
-from generator.pipeline import build
-from generator.render import EXPORT_PATH, render_site
+from generator.build import build
+from generator.render.export import EXPORT_PATH
+from generator.render.site import render_site
 from tests.conftest import SEEDS
 from tests.project import make_project
 
@@ -29,7 +30,8 @@ def seeds(tmp_path):
 
 def digest_with(seeds, corrections: str):
     (seeds / "corrections.yml").write_text(corrections, encoding="utf-8")
-    digest, report = build(Settings(seeds=seeds))
+    site = build(Settings(seeds=seeds))
+    digest, report = site.digest, site.report
     return digest, report, json.loads(render_site(digest)[EXPORT_PATH])
 
 

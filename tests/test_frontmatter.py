@@ -1,8 +1,8 @@
 """The catalogue of front matter forms (generator/frontmatter.py), one synthetic case each."""
 import pytest
 
-from generator import frontmatter as fm
-from generator.split import split_page
+from generator.read import frontmatter as fm
+from generator.read.split import split_page
 from tests.conftest import page_of
 
 BODY = "某区召开会议，部署今年的重点工作，参会人员就有关事项进行了讨论。"

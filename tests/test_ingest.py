@@ -2,7 +2,7 @@ import codecs
 
 import pytest
 
-from generator.ingest import PageError, decode, list_pages, parse_page, read_page
+from generator.read.ingest import PageError, decode, list_pages, parse_page, read_page
 
 TEXT = "社区治理见成效\n\n本报淄博讯 近日，某区召开会议。\n"
 

@@ -1,6 +1,6 @@
 import pytest
-from generator.analyze import term_counts
-from generator.link import article_id, slug
+from generator.analyze.keywords import term_counts
+from generator.link.ids import article_id, slug
 
 
 def test_ids_are_stable_and_page_local():
@@ -37,8 +37,8 @@ def test_related_articles_follow_the_documented_rule_exactly(monkeypatch, heavie
     import math
     import random
 
-    from generator import related
-    from generator.related import PLACE_BONUS, RELATED_MIN, THEME_BONUS, related_articles
+    from generator.link import related
+    from generator.link.related import PLACE_BONUS, RELATED_MIN, THEME_BONUS, related_articles
     from generator.model import Place
 
     monkeypatch.setattr(related, "CANDIDATE_WORDS", heaviest)
@@ -107,90 +107,19 @@ def weigh(articles, idf):
     return {a.id: {w: c / len(a.tokens) * idf[w] for w, c in Counter(a.tokens).items()} for a in articles}
 
 
-@pytest.mark.parametrize("watch_all, heaviest, candidates", [
-    (4096, 32, 64), (0, 32, 64),  # every drifted article watched, or only the most drifted
-    (4096, 4, 8), (0, 3, 6)])  # vectors cut to a few words (a shift in weights changes which), few nearest
-def test_incremental_linking_gives_what_a_full_computation_gives(monkeypatch, watch_all, heaviest, candidates):
-    """Builds in a row (edits, new and removed articles, shifted weights): always the full result."""
+def test_reasons_follow_the_weights():
+    """Two articles with the same two words: which shared word weighs more, and so comes first
+    in the reason, follows the weights."""
     import random
 
-    from generator import related
-    from generator.model import Place
-    from generator.related import link_incrementally, related_articles
-
-    monkeypatch.setattr(related, "DRIFT_WATCH_ALL", watch_all)
-    monkeypatch.setattr(related, "CANDIDATE_WORDS", heaviest)
-    monkeypatch.setattr(related, "CANDIDATES", candidates)
-
-    rng = random.Random(7)  # a seed whose builds need a kept row's ceiling raised by a watched article
-    words = [f"词{k}" for k in range(30)]  # few words: many equal scores, ordered by id
-    places = [Place(f"地{k}", ("淄博市", f"地{k}")) for k in range(4)]
-    articles = [FakeArticle(rng, k, words, places) for k in range(150)]
-    idf = {w: rng.uniform(1.0, 8.0) for w in words}
-    state = None
-    for step in range(30):
-        vectors = weigh(articles, idf)
-        got, state = link_incrementally(articles, vectors, dict(idf), state)
-        assert got == related_articles(articles, vectors), step
-        # the next build: a few articles edited, one added, one removed, the weights shifted
-        for a in rng.sample(articles, 2):
-            a.tokens = a.tokens + (rng.choice(words),)
-        if step % 4 == 0:  # a word no article had (sorted first: every column is renumbered) …
-            word = f"新{step}"
-            idf[word] = rng.uniform(1.0, 8.0)
-            rng.choice(articles).tokens += (word, word)
-        if step % 4 == 2:  # … and one no article has any more
-            a = next(a for a in articles if any(w.startswith("新") for w in a.tokens))
-            a.tokens = tuple(w for w in a.tokens if not w.startswith("新"))
-        if step % 3 == 1:
-            articles.pop(rng.randrange(len(articles)))
-        if step % 3 == 2:
-            articles.append(FakeArticle(rng, 1000 + step, words, places))
-        if step % 4 == 1:  # a word whose document frequency changed: the articles using it drift
-            idf[rng.choice(words)] *= rng.choice([0.8, 1.25])
-        elif step % 2:  # every weight shifts (as when the number of articles changes)
-            shift = 1 + rng.uniform(-0.002, 0.002)
-            idf = {w: v * shift for w, v in idf.items()}
-            idf[rng.choice(words)] *= 1.3
-
-
-def test_incremental_linking_reuses_rows_when_little_changed(monkeypatch):
-    import random
-
-    from generator import related
-    from generator.model import Place
-
-    rng = random.Random(5)
-    words = [f"词{k}" for k in range(200)]
-    places = [Place(f"地{k}", ("淄博市", f"地{k}")) for k in range(4)]
-    articles = [FakeArticle(rng, k, words, places) for k in range(300)]
-    idf = {w: rng.uniform(1.0, 8.0) for w in words}
-    _, state = related.link_incrementally(articles, weigh(articles, idf), idf, None)
-    computed = []
-    real = related.Linker.rank_rows
-    monkeypatch.setattr(related.Linker, "rank_rows", lambda self, rows, block=None: computed.append(len(list(rows)))
-                        or real(self, rows, block))
-    articles[0].tokens += ("词1",)
-    related.link_incrementally(articles, weigh(articles, idf), idf, state)
-    assert sum(computed) < 30  # the edited article and the few whose lists it touches, not all 300
-
-
-def test_reasons_follow_the_weights_even_when_the_rankings_hold():
-    """Two articles with the same two words: the list cannot change, but which shared word
-    weighs more, and so comes first in the reason, follows the weights."""
-    import random
-
-    from generator.related import link_incrementally, related_articles
+    from generator.link.related import related_articles
 
     rng = random.Random(1)
     articles = [FakeArticle(rng, k, ["词甲"], ["地", "地", "地"]) for k in range(3)]
     for a in articles:
         a.tokens, a.places, a.themes = ("词甲", "词乙"), (), ("other",)
-    state = None
-    for idf in ({"词甲": 3.0, "词乙": 1.0}, {"词甲": 1.0, "词乙": 3.0}, {"词甲": 1.0, "词乙": 3.0}):
-        vectors = weigh(articles, idf)
-        got, state = link_incrementally(articles, vectors, dict(idf), state)
-        assert got == related_articles(articles, vectors)
+    for idf in ({"词甲": 3.0, "词乙": 1.0}, {"词甲": 1.0, "词乙": 3.0}):
+        got = related_articles(articles, weigh(articles, idf))
         heavier = max(idf, key=idf.get)
         assert all(r.reason.startswith("共同关键词：" + heavier) for rows in got.values() for r in rows)
 
@@ -201,7 +130,7 @@ def test_vectors_are_cut_to_their_heaviest_words_ties_by_word(monkeypatch, block
 
     from scipy import sparse
 
-    from generator import related
+    from generator.link import related
 
     monkeypatch.setattr(related, "BLOCK_CELLS", block_cells)
     rng = random.Random(3)
@@ -215,40 +144,3 @@ def test_vectors_are_cut_to_their_heaviest_words_ties_by_word(monkeypatch, block
             expected = dict(sorted(row.items(), key=lambda cv: (-cv[1], cv[0]))[:most])
             assert {c: v for c, v in enumerate(cut[k]) if v} == expected
 
-
-def test_a_kept_grouping_gives_what_a_new_one_gives_as_articles_change(seed_digest):
-    """``link.Grouping`` kept from build to build (the build server's) groups as a new one does,
-    whatever changed: other objects with the same keys, keys that come and go, a key left with no
-    article, another order or another set of articles. Only the lists of keys whose articles
-    changed are made again."""
-    import random
-    from dataclasses import replace
-
-    from generator.link import Grouping, tags_of
-
-    rng = random.Random(11)
-    articles = list(seed_digest.articles)
-    words = sorted({w for a in articles for w in a.analysis.keywords})[:12] + ["只在这里的词"]
-    kept, gone, came = Grouping(tags_of), set(), set()
-    for step in range(60):
-        if step % 15 == 14:  # another order, then one article fewer: grouped afresh
-            rng.shuffle(articles)
-            articles = articles[1:] if step % 30 == 14 else articles
-        for k in rng.sample(range(len(articles)), 3):
-            a = articles[k]
-            if rng.random() < 0.5:  # the same keys (an article whose related list moved)
-                articles[k] = replace(a)
-            else:  # a keyword gained or lost
-                keywords = list(a.analysis.keywords)
-                keywords = keywords[1:] if keywords and rng.random() < 0.5 else keywords + [rng.choice(words)]
-                articles[k] = replace(a, analysis=replace(a.analysis, keywords=tuple(dict.fromkeys(keywords))))
-        last = dict(kept.groups)
-        grouped = kept.group(articles)
-        assert grouped == Grouping(tags_of).group(articles), step  # each key's articles, in order
-        if step % 15 != 14 and step:
-            gone.update(set(last) - set(grouped))
-            came.update(set(grouped) - set(last))
-            alike = [key for key, arts in last.items() if key in grouped and len(arts) == len(grouped[key])
-                     and all(x is y for x, y in zip(arts, grouped[key]))]
-            assert alike and all(grouped[key] is last[key] for key in alike), step  # not made again
-    assert gone and came

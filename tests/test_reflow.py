@@ -1,5 +1,5 @@
 """The layout stage: each OCR convention detected, logical lines rebuilt with their line numbers."""
-from generator import reflow
+from generator.read import reflow
 from tests.conftest import page_of
 
 HEAD = "某区推进社区治理"

@@ -4,7 +4,9 @@ import xml.dom.minidom
 
 import markdown
 
-from generator.render import FEED_PATH, md, render_site
+from generator.render.feed import FEED_PATH
+from generator.render.text import md
+from generator.render.site import render_site
 
 REQUIRED = {"id", "url", "title", "kicker", "subtitle", "byline", "date", "places", "themes", "summary",
             "keywords", "figures", "related", "source", "captions", "paragraphs"}
@@ -38,7 +40,7 @@ def test_feed_is_valid_atom_with_one_entry_per_article(seed_files, seed_export):
 
 
 def test_summaries_and_keywords_over_the_seed_corpus(seed_digest):
-    from generator.segment import default_segmenter
+    from generator.analyze.segment import default_segmenter
     stop = default_segmenter().stop_words
     for a in seed_digest.articles:
         assert a.analysis.summary, a.draft.title
@@ -52,7 +54,7 @@ def test_the_home_page_of_an_archive_lists_the_newest_page_files_only(seed_diges
     """Thousands of page files are not listed on the home page; the newest are, with the total."""
     from dataclasses import replace
 
-    from generator import render
+    from generator.render import site as render
 
     pages = tuple(replace(seed_digest.pages[0], file=f"{k:04d}.txt", meta=replace(seed_digest.pages[0].meta,
                                                                               date=f"2019-01-{k % 28 + 1:02d}"))
@@ -69,7 +71,7 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
 
     from generator.write import MANIFEST, write_site
     from generator.model import Digest
-    from generator.render import site_files
+    from generator.render.site import site_files
 
     def digest_of(articles):
         return Digest(seed_digest.themes, tuple(articles), seed_digest.dropped, seed_digest.pages)
@@ -77,8 +79,7 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
     articles = [replace(a, made_from="page-work-key") for a in seed_digest.articles]
     a = next(a for a in articles if a.related)
     other = next(b for b in articles if b.id not in {a.id} | {r.id for r in a.related})
-    records = {}
-    write_site(tmp_path, site_files(digest_of(articles), records=records))
+    write_site(tmp_path, site_files(digest_of(articles)))
     target = a.related[0].id
     changes = [  # one at a time, each on top of the last
         lambda b: replace(b, analysis=replace(b.analysis, summary=("另一个摘要。",))) if b.id == a.id else b,
@@ -92,35 +93,9 @@ def test_what_the_corpus_decides_reaches_pages_kept_from_the_last_build(tmp_path
     for change in changes:
         articles = [change(b) for b in articles]
         digest = digest_of(articles)
-        write_site(tmp_path, site_files(digest, records=records))
+        write_site(tmp_path, site_files(digest))
         assert {p.relative_to(tmp_path).as_posix(): p.read_text(encoding="utf-8")
                 for p in tmp_path.rglob("*") if p.is_file() and p.name != MANIFEST} == render_site(digest)
-
-
-def test_export_lines_kept_around_the_related_list_are_the_records_json(seed_digest):
-    """A record's JSON before and after its related list is kept; the line is still the record's JSON,
-    whatever quotes and key names the headline and the reasons hold."""
-    import hashlib
-    from dataclasses import replace
-
-    from generator.render import JSON, article_lines, article_record
-
-    tricky = '标题, "related": ["x"], "source": {"file": "y"} 引号"与\\反斜杠'
-    articles = [replace(a, made_from="page-work-key", draft=replace(a.draft, title=tricky),
-                        related=tuple(r._replace(reason=tricky) for r in a.related))
-                for a in seed_digest.articles]
-    assert any(a.related for a in articles)
-    def lines(articles, records):  # each line's pieces joined, checked against their digest
-        made = [(b"".join(pieces), digest) for *pieces, digest in article_lines(articles, records)]
-        assert all(hashlib.sha1(line).digest() == digest for line, digest in made)
-        return [line.decode("utf-8") for line, _ in made]
-
-    records = {}
-    for _ in range(2):  # made, then kept
-        assert lines(articles, records) == [JSON(article_record(a)) for a in articles]
-    moved = [replace(a, related=tuple(r._replace(score=r.score / 3) for r in a.related[::-1])) for a in articles]
-    assert lines(moved, records) == [JSON(article_record(a)) for a in moved]
-    assert set(records) == {a.id for a in articles}
 
 
 def _parts(files: dict[str, str], base: str) -> list[str]:
@@ -135,8 +110,8 @@ def _listed(part: str) -> list[str]:
 
 def _listings(digest, files) -> dict[str, list[str]]:
     """Every theme's, place's and the timeline's articles, newest first, by the listing's base path."""
-    from generator import link
-    from generator.render import newest_first, place_slugs
+    from generator.link import ids as link
+    from generator.render.listings import newest_first, place_slugs
 
     newest = [a.slug for a in newest_first(digest.articles)]
     index = link.by_place(newest_first(digest.articles))
@@ -211,7 +186,7 @@ def test_listing_parts_of_an_archive_stay_small(seed_digest):
     gives more parts, not longer pages."""
     from dataclasses import replace
 
-    from generator.render import LISTING_SIZE
+    from generator import LISTING_SIZE
 
     many = tuple(replace(a, id=f"{a.id}{k:03d}", slug=f"{a.slug}-{k:03d}", related=())
                  for k in range(40) for a in seed_digest.articles)
@@ -235,8 +210,8 @@ def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link
     own page, in parts like any listing, and `digest_tags` tells the chip where it leads."""
     import yaml
 
-    from generator.link import by_tag, pinyin_of, tags_of
-    from generator.render import newest_first, tag_slugs
+    from generator.link.ids import by_tag, pinyin_of, tags_of
+    from generator.render.listings import newest_first, tag_slugs
 
     files = render_site(seed_digest, listing_size=3)
     articles = newest_first(seed_digest.articles)
@@ -260,7 +235,7 @@ def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link
 def test_names_that_read_alike_get_distinct_slugs():
     """Homophone places get distinct slugs whatever the order; a tag's slug is the tag itself,
     so a new homophone tag leaves the address of the others as it was."""
-    from generator.render import place_slugs, tag_slugs
+    from generator.render.listings import place_slugs, tag_slugs
 
     paths = [("淄博市", "公式镇"), ("淄博市", "攻势镇"), ("淄博市",)]
     slugs = place_slugs(paths)
@@ -272,55 +247,6 @@ def test_names_that_read_alike_get_distinct_slugs():
     assert tags == {"公式": "公式", "淄博": "淄博"}
     assert tag_slugs(["攻势", "公示", "公式", "淄博"]) | tags == tag_slugs(["攻势", "公示", "公式", "淄博"])
     assert tag_slugs(["5G", "5g", "a/b"])["a/b"] == "a-b" and len(set(tag_slugs(["5G", "5g"]).values())) == 2
-
-
-def test_kept_indexes_order_and_group_as_a_new_build_does(seed_digest):
-    """The order, the months and the theme pages' members kept for a build server's next build
-    (``render.KeptIndexes``) are what a new process works out, also when a changed article's
-    date moves it, or takes its date away."""
-    from dataclasses import replace
-
-    from generator.link import Grouping
-    from generator.render import KeptIndexes, newest_first, theme_pages_of, timeline_months
-
-    def dated(a, value):
-        return replace(a, analysis=replace(a.analysis, date=replace(a.analysis.date, value=value)))
-
-    kept = KeptIndexes()
-    articles = [dated(a, f"2019-0{1 + k % 3}-1{k % 10}") if k % 2 else a for k, a in enumerate(seed_digest.articles)]
-    changes = [lambda a: a, lambda a: replace(a), lambda a: dated(a, "2030-01-01"), lambda a: dated(a, None),
-               lambda a: dated(a, "2019-02-11"), lambda a: replace(a, themes=()),
-               lambda a: replace(a, analysis=replace(a.analysis, places=(), figures=()))]
-    for step, change in enumerate(changes):
-        articles[2 * step + 1] = change(articles[2 * step + 1])
-        newest = newest_first(articles)
-        assert kept.newest_first(articles) == newest, step
-        assert timeline_months(newest, 3, kept.months) == timeline_months(newest, 3), step
-        assert kept.themes.group(newest) == Grouping(theme_pages_of).group(newest), step
-        for grouping in (kept.headed, kept.with_figures, kept.theme_places):
-            assert grouping.group(newest) == Grouping(grouping.keys_of).group(newest), step
-    assert newest[0].analysis.date.value == "2030-01-01" and newest[-1].analysis.date.value is None
-
-
-def test_a_listing_listing_the_same_articles_is_the_last_builds(seed_digest):
-    """KeptListings.listing gives back a whole listing's pages when it lists the very same list of
-    articles and shows the same: anything else, and its pages are made again."""
-    from generator.render import KeptListings
-
-    kept, made = KeptListings(), []
-    articles = list(seed_digest.articles[:3])
-
-    def make(tag):
-        return lambda: made.append(tag) or [("tags/x.md", tag)]
-
-    for step, (listed, shown, again) in enumerate([
-            (articles, "甲", True), (articles, "甲", False), (list(articles), "甲", True),  # another list
-            (articles, "乙", True), (articles, "乙", False)]):
-        kept.start()
-        count = len(made)
-        assert kept.listing("tags/x", listed, shown, make(shown)) == [("tags/x.md", shown)]
-        assert (len(made) > count) == again, step
-        articles = listed
 
 
 def test_a_feed_entry_is_dated_by_its_article_its_page_or_the_newest_date_the_input_gives(seed_digest):
@@ -352,7 +278,7 @@ def test_a_listing_names_the_newspaper_and_edition_where_the_page_gives_them(see
     from dataclasses import replace
 
     from generator.model import PageMeta
-    from generator.render import source_label
+    from generator.render.views import source_label
 
     a = seed_digest.articles[0]
     assert source_label(a) == a.draft.file  # no front matter: the page file

@@ -18,8 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from generator.config import Settings
-from generator.pipeline import BuildError, build
-from generator.render import EXPORT_PATH, render_site
+from generator.build import BuildError, build
+from generator.render.export import EXPORT_PATH
+from generator.render.site import render_site
 from tests.conftest import SEEDS, require_chromium
 from tests.project import make_project, mkdocs_build
 
@@ -28,7 +29,8 @@ PAGE = ("退役军人服务站揭牌\n\n□记者 王一 报道\n\n本报淄博�
 
 
 def build_folder(folder: Path):
-    digest, report = build(Settings(seeds=folder))
+    site = build(Settings(seeds=folder))
+    digest, report = site.digest, site.report
     files = render_site(digest)
     return digest, report, files, json.loads(files[EXPORT_PATH])
 
@@ -134,8 +136,8 @@ def test_a_20_mb_page_is_processed_and_loses_nothing(tmp_path):
     copies = 20_000_000 // len(seed_text.encode("utf-8")) + 1
     big = "\n\n".join([seed_text] * copies)
     assert len(big.encode("utf-8")) >= 20_000_000
-    from generator.ingest import parse_page
-    from generator.split import split_page
+    from generator.read.ingest import parse_page
+    from generator.read.split import split_page
 
     # The splitter alone (the analysis of so much text is the benchmark's business).
     page = parse_page("big.txt", big)
@@ -317,7 +319,7 @@ def test_random_pages_build_and_every_line_is_in_the_export(tmp_path_factory, li
     folder = seeds_with(tmp_path_factory.mktemp("random"), {"random.txt": (PAGE + "\n" + text).encode()})
     _, _, files, export = build_folder(folder)
     assert_every_line_kept(PAGE + "\n" + text, export)
-    assert files == render_site(build(Settings(seeds=folder))[0])  # same input, same output
+    assert files == render_site(build(Settings(seeds=folder)).digest)  # same input, same output
 
 
 # --- repeatable ------------------------------------------------------------------------------

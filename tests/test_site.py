@@ -102,7 +102,7 @@ def _section_after(html: str, element_id: str) -> str:
 
 
 def test_every_article_is_on_each_of_its_theme_place_and_timeline_pages(site, seed_digest):
-    from generator.render import place_slugs
+    from generator.render.listings import place_slugs
 
     places_html = _html(site, "places")
     timeline = _html(site, "timeline")
@@ -293,8 +293,8 @@ def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
 
 
 def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest):
-    from generator.link import by_tag, tags_of
-    from generator.render import tag_slugs
+    from generator.link.ids import by_tag, tags_of
+    from generator.render.listings import tag_slugs
 
     index = by_tag(list(seed_digest.articles))
     slugs = tag_slugs(index)

@@ -1,8 +1,8 @@
 """The splitter's rules, each on a small synthetic page written here."""
 from hypothesis import given, settings, strategies as st
 
-from generator.split import split_page
-from generator import layout
+from generator.read.split import split_page
+from generator.read import layout
 from tests.conftest import page_of
 
 LEAD = "本报淄博讯 11月13日，某区召开会议，部署今年的重点工作，参会人员就有关事项进行了讨论。"

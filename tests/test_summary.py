@@ -3,8 +3,8 @@ import pytest
 
 from generator.config import Settings
 from generator.model import Byline, Draft, Paragraph
-from generator.pipeline import build
-from generator.summary import ATTRIBUTION, SAID, balanced, sentences, stands_alone, summarize
+from generator.build import build
+from generator.analyze.summary import ATTRIBUTION, SAID, balanced, sentences, stands_alone, summarize
 from tests.conftest import SHARED
 
 
@@ -60,5 +60,5 @@ def test_the_seed_sites_summaries(seed_digest):
 
 @pytest.mark.skipif(not (SHARED / "dev" / "pages").exists(), reason="../shared/dev is not beside the checkout")
 def test_the_development_pages_summaries():
-    digest, _ = build(Settings(seeds=SHARED / "dev" / "pages", workers=1))
+    digest = build(Settings(seeds=SHARED / "dev" / "pages", workers=1)).digest
     check(digest)

@@ -24,7 +24,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Line, Page, PageMeta
+from generator.model import Line, Page, PageMeta
 
 PAGE_SUFFIX = ".txt"
 MAX_FRONT_MATTER_LINES = 20

@@ -19,7 +19,7 @@ import functools
 import unicodedata
 from dataclasses import replace
 
-from .model import Draft, Figure, Heading, Paragraph, ThemeScore
+from generator.model import Draft, Figure, Heading, Paragraph, ThemeScore
 
 
 @functools.lru_cache(maxsize=1)

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from .config import ConfigError
-from .model import Article, DateInfo, Draft, Dropped, ThemeScore
+from generator.config import ConfigError
+from generator.model import Article, DateInfo, Draft, Dropped, ThemeScore
 
 FILE_NAME = "corrections.yml"
 EDITOR_SET = f"编辑在 {FILE_NAME} 中指定"  # why a date or theme is what it is, where a reader sees it

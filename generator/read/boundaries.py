@@ -44,9 +44,9 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import layout
-from .layout import LineView
-from .repair import bigrams
+from generator.read import layout
+from generator.read.layout import LineView
+from generator.read.repair import bigrams
 
 THRESHOLD = 2.0
 CONFIDENCE_SLOPE = 1.5

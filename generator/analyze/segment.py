@@ -28,7 +28,8 @@ import warnings
 from functools import lru_cache
 from pathlib import Path
 
-from .frontmatter import surname_rank
+from generator import DATA
+from generator.read.frontmatter import surname_rank
 
 try:
     import rjieba
@@ -39,7 +40,6 @@ except ImportError:  # optional: jieba alone gives the same words, slower
 # pages all come from the cache, or that cuts with rjieba, never needs its code.
 JIEBA_DATA = Path(importlib.util.find_spec("jieba").origin).parent
 TABLES_CACHE = Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "news-digest"
-DATA = Path(__file__).parent / "data"
 USER_DICT = DATA / "userdict.txt"
 STOP_WORDS = DATA / "stopwords.txt"
 GENERIC_WORDS = DATA / "generic_words.txt"  # name nothing: never a keyword, tag or related reason

@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from .model import Draft, Paragraph
+from generator.model import Draft, Paragraph
 
 DUPLICATE_MIN = 40
 DUPLICATE_WINDOW = 400  # lines: more than a broadsheet page holds

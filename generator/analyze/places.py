@@ -8,7 +8,7 @@ from pathlib import Path
 
 import yaml
 
-from .model import Place
+from generator.model import Place
 
 SUFFIXES = ("市", "区", "县")
 # A town printed straight after its county: two to four characters and 镇, 乡 or 街道.

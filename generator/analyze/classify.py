@@ -11,9 +11,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from .analyze import sentences
-from .config import ThemeConfig, ThemeRule
-from .model import Draft, ThemeScore
+from generator.analyze.facts import sentences
+from generator.config import ThemeConfig, ThemeRule
+from generator.model import Draft, ThemeScore
 
 EVIDENCE_TERMS = 6
 EVIDENCE_SENTENCES = 2

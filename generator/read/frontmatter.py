@@ -31,12 +31,12 @@ from __future__ import annotations
 
 import functools
 import re
-from pathlib import Path
 from typing import NamedTuple
 
-from .normalize import fold
+from generator import DATA
+from generator.analyze.normalize import fold
 
-SURNAMES_FILE = Path(__file__).parent / "data" / "surnames.txt"
+SURNAMES_FILE = DATA / "surnames.txt"
 HAN = r"\u4e00-\u9fff"
 MARK = "□■"
 ROLE = re.compile(r"(?:本报|特约|首席|见习|实习|全媒体)*(?:记\s*者|通\s*讯\s*员|摄\s*影\s*记\s*者|摄\s*影|实习生|编\s*辑)")

@@ -9,8 +9,9 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from . import boundaries, layout
-from .layout import LineView
+from generator.read import boundaries
+from generator.read import layout
+from generator.read.layout import LineView
 
 MAX_BLOCK = 3
 

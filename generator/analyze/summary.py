@@ -21,8 +21,8 @@ from __future__ import annotations
 
 import re
 
-from .analyze import FIGURE, SENTENCE
-from .model import Draft
+from generator.analyze.facts import FIGURE, SENTENCE
+from generator.model import Draft
 
 TARGET = 150
 MAX_SENTENCES = 3

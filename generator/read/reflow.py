@@ -33,8 +33,8 @@ import re
 from collections import Counter
 from dataclasses import dataclass
 
-from . import layout
-from .model import Line
+from generator.read import layout
+from generator.model import Line
 
 INDENT = re.compile(r"^(?:\u3000+|[ \t]{2,}|\t)")
 CLOSING_CHARS = "，。、；：！？”’」』）)】》,.;:!?…"

@@ -10,8 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-from . import frontmatter
-from .normalize import fold
+from generator.read import frontmatter
+from generator.analyze.normalize import fold
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》\"'"

@@ -43,10 +43,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from . import headlines, layout, reflow, repair
-from .headlines import Block
-from .layout import LineView
-from .model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
+from generator.read import headlines
+from generator.read import layout
+from generator.read import reflow
+from generator.read import repair
+from generator.read.headlines import Block
+from generator.read.layout import LineView
+from generator.model import Byline, Draft, Dropped, Edit, Heading, Page, Paragraph
 
 AD_WINDOW = 4
 LONE_CAPTION_MAX = 30

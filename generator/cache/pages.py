@@ -1,17 +1,15 @@
-"""The per-page work — read, split, fold, segment — cached and spread over the cores.
+"""The per-page work (``analyze.page``), kept between builds and spread over the cores.
 
 Everything a page yields before the corpus is looked at as a whole — its
 articles, their words, and what each article says on its own (figures,
-places, date, themes) — depends only on the page's bytes, its
-file name, the code, the dictionaries and the theme and place configuration.
-That work is kept in a cache folder (keyed by a hash of all of them, in 32
-shards by file name), so an unchanged page is neither split, segmented nor
-analysed again, and pages not in the cache are processed in parallel when there are
-enough of them to pay for starting the workers. What depends on the whole
-corpus (keyword weights, summaries, related articles, the rendered site) is
-computed on every build. The folded views the words were cut from are not
-kept: folding again costs a tenth of a millisecond per article, reading them
-back from the cache more, and only summaries made afresh need them.
+places, date, themes) — depends only on the page's bytes, its file name, the
+code, the dictionaries and the theme and place configuration. That work is
+kept in a cache folder (keyed by a hash of all of them, in 32 shards by file
+name), and in a process that builds again in its ``Session``, so an unchanged
+page is neither split, segmented nor analysed again; pages not in the cache
+are processed in parallel when there are enough of them to pay for starting
+the workers. What depends on the whole corpus (keyword weights, summaries,
+related articles, the rendered site) is computed on every build.
 
 The cache holds pickles the generator wrote itself; delete the folder at any
 time (`digest generate --no-cache` ignores it).
@@ -26,110 +24,41 @@ import pickle
 import re
 import sys
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
+from itertools import repeat
 from pathlib import Path
 
-from . import analyze, classify, ingest, link, normalize, split
-from .config import ThemeConfig
-from .model import Draft, Dropped, Page, PageMeta
-from .places import Gazetteer
-from .segment import STOP_WORDS, USER_DICT, default_segmenter, segmenter_backend
+from generator import DATA
+from generator.analyze.page import Context, PageSource, PageWork, process_page
+from generator.analyze.segment import STOP_WORDS, USER_DICT, default_segmenter, segmenter_backend
 
 PARALLEL_MIN_PAGES = 16  # below this, starting worker processes costs more than it saves
-CACHE_FORMAT = 4
+CACHE_FORMAT = 5
 SHARDS = 32  # files the page work is kept in: an edit rewrites 1/32 of it
 SHARD_NAME = re.compile(r"pages-\d{2}\.pickle")
-
-
-@dataclass(frozen=True)
-class PageWork:
-    """A page's articles and leftovers, with each draft's content words."""
-
-    page: Page | None
-    drafts: tuple[Draft, ...] = ()
-    dropped: tuple[Dropped, ...] = ()
-    terms: tuple[analyze.Terms, ...] = ()  # each draft's distinct content words and their counts (analyze.term_counts)
-    title_words: tuple[tuple[str, ...], ...] = ()  # the content words in each headline (analyze.title_words)
-    ids: tuple[str, ...] = ()  # stable ids depend on the page alone (file, headline, occurrence)
-    slugs: tuple[str, ...] = ()  # pinyin URLs: slow to compute, so cached with the page
-    facts: tuple[analyze.Facts, ...] = ()
-    problem: str | None = None  # why the page could not be read
-    key: str = ""  # the page's cache key: names the work of this page's bytes under this code and configuration
 
 
 @functools.lru_cache(maxsize=1)
 def code_version() -> str:
     """A hash of the generator's code and the data the per-page work reads."""
-    package = Path(__file__).parent
+    package = Path(__file__).parents[1]
     digest = hashlib.sha256(f"format {CACHE_FORMAT}".encode())
-    for path in sorted(package.glob("*.py")) + [USER_DICT, STOP_WORDS, package / "data" / "surnames.txt",
-                                                 package / "data" / "generic_words.txt"]:
-        digest.update(path.name.encode())
+    for path in sorted(package.rglob("*.py")) + [USER_DICT, STOP_WORDS, DATA / "surnames.txt",
+                                                  DATA / "generic_words.txt"]:
+        digest.update(str(path.relative_to(package)).encode())
         digest.update(path.read_bytes())
     digest.update(segmenter_backend().encode())
     digest.update(Path(importlib.util.find_spec("pypinyin").origin).read_bytes())  # its version: the slugs
     return digest.hexdigest()
 
 
-@dataclass(frozen=True)
-class Context:
-    """The configuration the per-page work reads; ``digest`` is part of every cache key."""
+@dataclass
+class Session:
+    """What one build read, for the next build in the same process (``mkdocs serve``): every
+    page's work by its key. A page whose bytes, code and configuration are as they were is
+    not read from the cache folder again, let alone worked out."""
 
-    theme_config: ThemeConfig
-    gazetteer: Gazetteer
-    digest: str
-
-
-def make_context(theme_config: ThemeConfig, gazetteer: Gazetteer, *files: Path) -> Context:
-    """A Context whose digest covers the files the configuration was read from."""
-    digest = hashlib.sha256()
-    for path in files:
-        digest.update(path.read_bytes() + b"\0")
-    return Context(theme_config, gazetteer, digest.hexdigest())
-
-
-@dataclass(frozen=True)
-class PageSource:
-    """A page file's name and bytes, read once: they key the cache and are the page."""
-
-    name: str
-    data: bytes
-
-
-def process_page(source: PageSource, context: Context) -> PageWork:
-    """Decode, split, fold, segment and analyse one page (never raises for a bad page)."""
-    try:
-        page = ingest.page_from_bytes(source.name, source.data)
-    except ingest.PageError as err:
-        return PageWork(None, problem=str(err))
-    drafts, dropped = split.split_page(page)
-    ids = tuple(link.stable_ids(drafts))
-    slugs = tuple(link.slug(d.title, i) for d, i in zip(drafts, ids))
-    views, tokens = segment_drafts(drafts)
-    facts = tuple(article_facts(d, v, page.meta, context) for d, v in zip(drafts, views))
-    titles = tuple(tuple(sorted(analyze.title_words(v, t))) for v, t in zip(views, tokens))
-    # The page's lines now live in its drafts and dropped text: kept a second time, they would
-    # be read back from the cache and held in memory by every later build for nothing.
-    # Each word in reading order is not kept: what reads the words counts them (a third as many entries).
-    return PageWork(replace(page, lines=()), tuple(drafts), tuple(dropped), tuple(map(analyze.term_counts, tokens)),
-                    titles, ids=ids, slugs=slugs, facts=facts)
-
-
-def article_facts(draft: Draft, view: Draft, meta: PageMeta, context: Context) -> analyze.Facts:
-    """Figures, places, date and themes, read from the folded view and quoted as written."""
-    as_written = normalize.Unfolder(draft, view)
-    return analyze.Facts(
-        figures=as_written.figures(analyze.extract_figures(view)),
-        places=analyze.extract_places(view, context.gazetteer),
-        date=analyze.article_date(view, meta),
-        themes=as_written.themes(classify.classify(view, context.theme_config)),
-    )
-
-
-def segment_drafts(drafts) -> tuple[tuple[Draft, ...], tuple[tuple[str, ...], ...]]:
-    segmenter = default_segmenter()
-    views = tuple(normalize.fold_draft(d) for d in drafts)
-    return views, tuple(analyze.tokenize(v, segmenter) for v in views)
+    shards: dict[int, dict[str, PageWork]] = field(default_factory=dict)  # as ``PageCache.found``
 
 
 def shared_words(work: PageWork) -> PageWork:
@@ -138,9 +67,8 @@ def shared_words(work: PageWork) -> PageWork:
     by page). Work read back from the cache needs no such pass: a shard was pickled
     from shared words, so it holds each word once, and 32 copies at most of a word
     cost less memory than a pass over every word costs time (0.2 s at 1,000 pages)."""
-    if not work.terms:
-        return work
-    return replace(work, terms=tuple((tuple(map(sys.intern, words)), counts) for words, counts in work.terms))
+    return replace(work, found=tuple(replace(f, terms=(tuple(map(sys.intern, f.terms[0])), f.terms[1]))
+                                     for f in work.found))
 
 
 class PageCache:
@@ -152,9 +80,10 @@ class PageCache:
     (one open, one unpickler and one copy of each word per shard, not per page).
     """
 
-    def __init__(self, folder: Path | None, context: Context):
-        self.folder, self.context = folder, context
-        self.found: dict[int, dict] = {}  # shard → {key: PageWork} as its file held it
+    def __init__(self, folder: Path | None, context: Context, session: Session | None = None):
+        self.folder, self.context, self.session = folder, context, session
+        # shard → {key: PageWork} as its file holds it (as the session's last build left it, else read when needed)
+        self.found: dict[int, dict] = dict(session.shards) if session is not None else {}
         self.kept: dict[int, dict[str, PageWork]] = {}  # shard → this build's pages
 
     def key(self, source: PageSource) -> str:
@@ -164,10 +93,10 @@ class PageCache:
 
     def load(self, name: str, key: str) -> PageWork | None:
         """The work kept for this page name and key, if any."""
-        if self.folder is None:
-            return None
         shard = shard_of(name)
         if shard not in self.found:
+            if self.folder is None:
+                return None
             found = read_cached(self.shard_path(shard))
             self.found[shard] = found if isinstance(found, dict) else {}  # else: do the work again
         work = self.found[shard].get(key)
@@ -185,6 +114,8 @@ class PageCache:
         Without the removal the folder would grow by a corpus' worth of work with every
         new version of the generator. Call it after a successful build only.
         """
+        if self.session is not None:
+            self.session.shards = dict(self.kept)
         if self.folder is None:
             return
         for shard, works in self.kept.items():
@@ -256,7 +187,7 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
         if cached is None:
             todo.append((i, source, key))
             continue
-        results[i] = work = cached if cached.key == key else replace(cached, key=key)
+        results[i] = work = cached
         cache.keep(path.name, key, work)
         if progress:
             progress(path.name)
@@ -264,16 +195,16 @@ def process_pages(paths: list[Path], cache: PageCache, *, workers: int | None = 
     if len(todo) >= PARALLEL_MIN_PAGES and workers > 1:
         default_segmenter()  # load the dictionary once; forked workers share it
         with ProcessPoolExecutor(max_workers=workers) as pool:
-            work = functools.partial(process_page, context=cache.context)
-            computed = pool.map(work, [source for _, source, _ in todo], chunksize=4)
+            computed = pool.map(process_page, [source for _, source, _ in todo], repeat(cache.context),
+                                [key for *_, key in todo], chunksize=4)
             for (i, source, key), work in zip(todo, computed):
-                results[i] = work = replace(shared_words(work), key=key)
+                results[i] = work = shared_words(work)
                 cache.keep(source.name, key, work)
                 if progress:
                     progress(source.name)
     else:
         for i, source, key in todo:
-            results[i] = work = replace(process_page(source, cache.context), key=key)
+            results[i] = work = process_page(source, cache.context, key)
             cache.keep(source.name, key, work)
             if progress:
                 progress(source.name)
