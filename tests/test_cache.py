@@ -106,14 +106,14 @@ def test_rebuilds_that_reuse_the_cache_give_what_a_clean_build_gives(tmp_path):
     from bench.corpus import make_corpus
 
     seeds, cache, out = tmp_path / "seeds", tmp_path / "cache", tmp_path / "out"
-    pages = make_corpus(40, seeds)
+    page_files = make_corpus(40, seeds)
     session = pages.Session()
     write_site(out, build(Settings(seeds=seeds, cache_dir=cache), session).files.items())
     edits = [
-        lambda: pages[7].write_text(pages[7].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
-        lambda: (seeds / "zz-new.txt").write_text(pages[3].read_text(encoding="utf-8").replace("临淄", "张店"),
+        lambda: page_files[7].write_text(page_files[7].read_text(encoding="utf-8") + "\n补记：本版有更正。\n", encoding="utf-8"),
+        lambda: (seeds / "zz-new.txt").write_text(page_files[3].read_text(encoding="utf-8").replace("临淄", "张店"),
                                                   encoding="utf-8"),
-        lambda: pages[11].unlink(),
+        lambda: page_files[11].unlink(),
         lambda: (seeds / "corrections.yml").write_text(
             f"{build(Settings(seeds=seeds)).digest.articles[5].id}: {{themes: [veterans]}}\n", encoding="utf-8"),
         lambda: (seeds / "corrections.yml").write_text(  # a merged draft: analysed afresh
