@@ -142,6 +142,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         row["pagefind_bytes"] = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) \
             if (site / "pagefind").exists() else 0
         row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
+        row["weight"] = weight_by_kind(site)
         row["largest_pages"] = largest_pages(site)
         row.update(first_result(site))
 
@@ -155,6 +156,38 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         for path in day:
             (corpus / path.name).unlink()
     return row
+
+
+KINDS = (("article pages", "articles/"), ("tag pages", "tags/"), ("places", "places/"),
+         ("theme pages", "themes/"), ("timeline", "timeline/"), ("export", "data/"), ("Pagefind", "pagefind/"),
+         ("Material search", "search/"), ("feed", "feed.xml"), ("assets", "assets/"))
+
+
+def weight_by_kind(site: Path) -> dict[str, int]:
+    """The built site's bytes by kind of file (every file counted; what no kind names is "other")."""
+    weight = dict.fromkeys([kind for kind, _ in KINDS] + ["other"], 0)
+    for path in site.rglob("*"):
+        if path.is_file():
+            relative = path.relative_to(site).as_posix()
+            if relative in ("places/index.html", "timeline/index.html", "tags/index.html"):
+                kind = "other"  # the overview pages, one each
+            else:
+                kind = next((k for k, prefix in KINDS if relative.startswith(prefix)), "other")
+            weight[kind] += path.stat().st_size
+    return weight
+
+
+def weight_report(rows: list[dict]) -> str:
+    """Site KB per article by kind of file, and the year (7,300 pages) at the same weight per article."""
+    rows = [r for r in rows if "weight" in r]
+    kinds = [kind for kind, _ in KINDS] + ["other"]
+    lines = ["| pages | articles | site MB | KB/article | " + " | ".join(kinds) + " |",
+             "| --- | --- | --- | --- |" + " --- |" * len(kinds)]
+    for r in rows:
+        total = sum(r["weight"].values())
+        lines.append(f"| {r['pages']} | {r['articles']} | {total / 1e6:.0f} | {total / 1e3 / r['articles']:.1f} | "
+                     + " | ".join(f"{r['weight'][k] / 1e3 / r['articles']:.1f}" for k in kinds) + " |")
+    return "\n".join(lines)
 
 
 def first_result(site: Path, query: str = "退役军人") -> dict:
@@ -283,6 +316,8 @@ def main(argv=None) -> int:
     print(report(rows))
     print()
     print(stages_report(rows))
+    print()
+    print(weight_report(rows))
     print()
     print(pages_report(rows))
     if args.json:

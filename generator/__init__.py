@@ -12,6 +12,7 @@ DEFAULT_GAZETTEER = DATA / "gazetteer.yml"
 # phone loads one part, not a list that grows with the archive (the places page held every
 # article under each of its places: 11.7 MB of HTML at 5,000 pages).
 LISTING_SIZE = 100
+FEED_SIZE = 50  # entries in the Atom feed, newest first (feed readers fetch it again every hour or so)
 SEARCH_BACKENDS = ("auto", "material", "pagefind")
 PAGEFIND_FROM = 400  # articles from which "auto" search is Pagefind's (≈ 5 MB of Material index)
 

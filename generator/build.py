@@ -93,7 +93,7 @@ def build(settings: Settings, session: Session | None = None, *,
     digest = Digest(theme_config.themes, tuple(articles), dropped, report.pages)
     search = search_backend(settings.search, len(articles), settings.pagefind_from)
     files = dict(site_files(digest, site_name=settings.site_name, site_url=settings.site_url, search=search,
-                            listing_size=settings.listing_size))
+                            listing_size=settings.listing_size, feed_size=settings.feed_size))
     stopwatch.lap("render")
     cache.commit()
     report = replace(report, warnings=report.warnings + tuple(problems + issues))
@@ -107,6 +107,8 @@ def check_settings(settings: Settings) -> None:
                          f"{', '.join(SEARCH_BACKENDS)}")
     if settings.listing_size < 1:
         raise BuildError(f"listing_size must be at least 1, not {settings.listing_size}")
+    if settings.feed_size < 1:
+        raise BuildError(f"feed_size must be at least 1, not {settings.feed_size}")
 
 
 def read_pages(settings: Settings, cache: PageCache, progress: Callable[[str], None] | None):

@@ -14,7 +14,7 @@ from collections import Counter, defaultdict
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import DEFAULT_THEMES, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
+from generator import DEFAULT_THEMES, FEED_SIZE, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
 
 if TYPE_CHECKING:
     from generator.config import Settings
@@ -76,6 +76,8 @@ def make_parser() -> argparse.ArgumentParser:
     generate.add_argument("--timings", action="store_true", help="print how long each stage took")
     generate.add_argument("--listing-size", type=positive, default=LISTING_SIZE, metavar="N",
                           help=f"articles per part of a theme, place, tag or the timeline (default: {LISTING_SIZE})")
+    generate.add_argument("--feed-size", type=positive, default=FEED_SIZE, metavar="N",
+                          help=f"the newest articles the Atom feed lists (default: {FEED_SIZE})")
     generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
     generate.add_argument("--search", choices=SEARCH_BACKENDS, default=os.environ.get("DIGEST_SEARCH") or "auto",
                           help=f"the search the pages are made for, as the MkDocs plugin decides it (default: "
@@ -118,7 +120,8 @@ def settings_from(args) -> Settings:
 
     return Settings(seeds=args.seeds, themes_file=args.themes, cache_dir=None if args.no_cache else args.cache,
                     workers=args.jobs, search=getattr(args, "search", "auto"),
-                    listing_size=getattr(args, "listing_size", LISTING_SIZE))
+                    listing_size=getattr(args, "listing_size", LISTING_SIZE),
+                    feed_size=getattr(args, "feed_size", FEED_SIZE))
 
 
 def progress_printer(total_hint: int):

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from generator import DEFAULT_GAZETTEER, DEFAULT_THEMES, LISTING_SIZE, PAGEFIND_FROM
+from generator import DEFAULT_GAZETTEER, DEFAULT_THEMES, FEED_SIZE, LISTING_SIZE, PAGEFIND_FROM
 
 if TYPE_CHECKING:
     from generator.model import Theme
@@ -29,6 +29,7 @@ class Settings:
     search: str = "auto"  # the search the pages are made for (``generator.search_backend``)
     pagefind_from: int = PAGEFIND_FROM
     listing_size: int = LISTING_SIZE  # articles per part of a theme, place, tag or the timeline
+    feed_size: int = FEED_SIZE  # the newest articles the feed lists
 
 
 @dataclass(frozen=True)

@@ -12,17 +12,10 @@ converting it again (``ConvertedPages``).
 """
 from __future__ import annotations
 
-import functools
 import hashlib
-import importlib.metadata
-import json
-import logging
 import os
-import pickle
-import re
 import subprocess
 import sys
-import zlib
 from pathlib import Path
 
 from mkdocs.config import base
@@ -30,11 +23,10 @@ from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
 from mkdocs.plugins import BasePlugin, get_plugin_logger
 from mkdocs.structure.files import File, Files, InclusionLevel
-from mkdocs.structure.pages import Page
-from mkdocs.utils import CountHandler
 
-from generator import LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
+from generator import FEED_SIZE, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
 from generator.build import BuildError, build, gc_paused
+from generator.cache.mkdocs_pages import BuiltPages, ConvertedPages, markdown_fingerprint
 from generator.cache.pages import Session
 from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
 from generator.render.text import Deferred, text_of
@@ -51,6 +43,7 @@ class DigestConfig(base.Config):
     # query), or "auto": Pagefind from `pagefind_from` articles on (DIGEST_SEARCH overrides).
     search = c.Choice(SEARCH_BACKENDS, default="auto")
     pagefind_from = c.Type(int, default=PAGEFIND_FROM)  # ≈ 5 MB of Material index at ~13 KB per article
+    feed_size = c.Type(int, default=FEED_SIZE)  # the newest articles the Atom feed lists
     listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place, tag or the timeline
 
 
@@ -85,198 +78,26 @@ class GeneratedPage(File):
         return not (self.unchanged and os.path.isfile(self.abs_dest_path))
 
 
-class BuiltPages:
-    """What the last successful build wrote into a site folder: each generated file's key (what
-    its text is made from: ``render.Deferred``), under a fingerprint of everything else its HTML
-    is made from (mkdocs.yml, the theme overrides, the search backend, the MkDocs and Material
-    versions).
-
-    MkDocs' own ``--dirty`` compares a Markdown file's time with its HTML's; generated pages have
-    no file, so MkDocs renders every one of them, about 30 ms each (3.5 minutes at 1,000 newspaper
-    pages). Kept in the cache folder, one file per site folder; removed while a build runs, so a
-    build that fails half way leaves the next one to render everything.
-    """
-
-    def __init__(self, cache_dir: Path | None, config):
-        self.path = None
-        if cache_dir is not None:
-            site = hashlib.sha256(os.path.abspath(config.site_dir).encode()).hexdigest()[:16]
-            self.path = cache_dir / "built" / f"{site}.json"
-        self.fingerprint = site_fingerprint(config)
-
-    def load(self) -> dict[str, str]:
-        """The key of each generated file as last built, or nothing; forgets it until ``store``."""
-        if self.path is None or not self.path.is_file():
-            return {}
-        try:
-            record = json.loads(self.path.read_text(encoding="utf-8"))
-            self.path.unlink()
-        except (OSError, ValueError):
-            return {}
-        return record.get("pages", {}) if record.get("fingerprint") == self.fingerprint else {}
-
-    def store(self, pages: dict[str, str]) -> None:
-        if self.path is None:
-            return
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.path.with_suffix(".tmp")
-        temporary.write_text(json.dumps({"fingerprint": self.fingerprint, "pages": pages}, sort_keys=True),
-                             encoding="utf-8")
-        temporary.replace(self.path)
-
-
-def site_fingerprint(config) -> str:
-    """A hash of what, beside its own text, a generated page's HTML is made from."""
-    digest = hashlib.sha256()
-    for package in ("mkdocs", "mkdocs-material"):
-        digest.update(f"{package} {importlib.metadata.version(package)}\n".encode())
-    digest.update(f"{config.site_url} {config.extra.get('digest_search')}\n".encode())
-    if config.config_file_path:
-        digest.update(Path(config.config_file_path).read_bytes())
-    for folder in [config.theme.custom_dir] if config.theme.custom_dir else []:
-        for root, _, names in sorted(os.walk(folder)):
-            for name in sorted(names):
-                stat = os.stat(os.path.join(root, name))
-                digest.update(f"{os.path.join(root, name)} {stat.st_size} {stat.st_mtime_ns}\n".encode())
-    docs = Path(config.docs_dir)
-    digest.update(f"about {(docs / 'about.md').exists()}\n".encode())  # in the navigation if present
-    return digest.hexdigest()
-
-
-ENTRY_NAME = re.compile(r"[0-9a-f]{40}")  # ConvertedPages.entry
-
-
-class ConvertedPages:
-    """The HTML Python-Markdown made of each generated page, kept in the cache folder under
-    what it was made from, for the next build of any site folder.
-
-    Converting Markdown is most of a clean ``mkdocs build`` (9 ms per article page, 84 s of
-    138 s at 1,000 newspaper pages), and a page's HTML depends only on its Markdown (its key:
-    ``render.Deferred``) and on how MkDocs converts it: the Markdown extensions and their
-    options, the packages' versions, ``use_directory_urls`` and the hand-written pages links
-    may lead to (``markdown_fingerprint``). So a build after a day's pages were added, a
-    ``mkdocs serve`` rebuild without ``--dirty`` or a CI build with the cache folder restored
-    converts only the pages whose Markdown changed (and renders only their Markdown: it is kept
-    with the HTML); the theme still lays out every page, so its navigation is always the site's.
-    A conversion that logged a warning is not kept: a strict build fails on it again. Entries
-    no generated page of the last build has are removed.
-    """
-
-    FOLDER = "html"
-
-    def __init__(self, cache_dir: Path | None, fingerprint: str):
-        self.folder = cache_dir / self.FOLDER if cache_dir is not None else None
-        self.fingerprint = fingerprint
-        self.expected: set[str] = set()  # this build's entries, converted or not
-        self.taken = self.converted = 0
-
-    def entry(self, path: str, key: str) -> str:
-        return hashlib.sha256(f"{self.fingerprint}\0{path}\0{key}".encode("utf-8")).hexdigest()[:40]
-
-    def expect(self, page_file: "GeneratedPage") -> None:
-        if self.folder is not None:
-            self.expected.add(self.entry(page_file.src_uri, page_file.key))
-
-    def attach(self, page: Page, files: Files) -> None:
-        """Make ``page.render`` take the kept HTML, or convert and keep it."""
-        if self.folder is None or not getattr(page.file, "key", ""):
-            return
-        entry = self.entry(page.file.src_uri, page.file.key)
-        kept = self.read(entry)
-        links = None
-        if kept is not None and kept["links"] is not None:
-            links = {files.get_file_from_path(uri): anchors for uri, anchors in kept["links"].items()}
-            if None in links:
-                kept = None  # a page it links into is gone: convert it again, so MkDocs checks the links
-        # an attribute of the instance: MkDocs calls page.render(config, files) and finds it first
-        if kept is not None:
-            page.file._content = kept["markdown"]  # the same text: its Markdown need not be rendered either
-            page.render = functools.partial(self.restore, page, kept, links)
-        else:
-            page.render = functools.partial(self.convert, page, entry)
-
-    def restore(self, page: Page, kept: dict, links, config, files) -> None:
-        page.content, page.toc = kept["content"], kept["toc"]
-        page._title_from_render = kept["title"]
-        page.present_anchor_ids = set(kept["anchors"])
-        if links is not None:
-            page.links_to_anchors = links
-        self.taken += 1
-
-    def convert(self, page: Page, entry: str, config, files) -> None:
-        counter = CountHandler(level=logging.WARNING)  # what `mkdocs build --strict` counts
-        loggers = [logging.getLogger("mkdocs"), logging.getLogger("MARKDOWN")]
-        for logger in loggers:
-            logger.addHandler(counter)
-        try:
-            Page.render(page, config, files)
-        finally:
-            for logger in loggers:
-                logger.removeHandler(counter)
-        self.converted += 1
-        if counter.counts:
-            return
-        links = page.links_to_anchors
-        kept = {"markdown": page.file.content_string, "content": page.content, "toc": page.toc,
-                "title": page._title_from_render,
-                "anchors": sorted(page.present_anchor_ids or ()),
-                "links": None if links is None else {f.src_uri: dict(a) for f, a in links.items()}}
-        self.write(entry, kept)
-
-    def read(self, entry: str) -> dict | None:
-        try:
-            kept = pickle.loads(zlib.decompress((self.folder / entry).read_bytes()))
-        except (OSError, zlib.error, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError,
-                ValueError):
-            return None
-        return kept if isinstance(kept, dict) else None
-
-    def write(self, entry: str, kept: dict) -> None:
-        """Atomically; a read-only or full disk slows the next build, it does not break this one."""
-        try:
-            self.folder.mkdir(parents=True, exist_ok=True)
-            temporary = self.folder / f".{entry}.{os.getpid()}.tmp"
-            temporary.write_bytes(zlib.compress(pickle.dumps(kept, protocol=pickle.HIGHEST_PROTOCOL), 1))
-            temporary.replace(self.folder / entry)
-        except OSError:
-            pass
-
-    def prune(self) -> None:
-        """Remove the entries of pages this build does not have (the cache would grow with every day)."""
-        if self.folder is None:
-            return
-        try:
-            for item in os.scandir(self.folder):
-                # only an entry as ``entry`` names it: the folder may hold files we did not write
-                if ENTRY_NAME.fullmatch(item.name) and item.name not in self.expected and item.is_file():
-                    os.unlink(item.path)
-        except OSError:
-            pass
-
-
-def markdown_fingerprint(config, documents: list[str]) -> str:
-    """A hash of how MkDocs turns a page's Markdown into HTML, beside the Markdown itself:
-    the extensions and their options, the versions of the packages that do it, the URL style,
-    and the hand-written pages (``documents``) a link may lead to."""
-    digest = hashlib.sha256()
-    for package in ("mkdocs", "markdown", "mkdocs-material", "pymdown-extensions"):
-        try:
-            version = importlib.metadata.version(package)
-        except importlib.metadata.PackageNotFoundError:
-            version = "-"
-        digest.update(f"{package} {version}\n".encode())
-    settings = [config["markdown_extensions"], config["mdx_configs"], config["use_directory_urls"], documents]
-    digest.update(json.dumps(settings, sort_keys=True, default=repr, ensure_ascii=False).encode("utf-8"))
-    return digest.hexdigest()
-
-
 class DigestPlugin(BasePlugin[DigestConfig]):
     session: Session | None = None
+    serving = False
+    indexer: subprocess.Popen | None = None  # Pagefind, indexing the last build under `mkdocs serve`
+    last_site = None  # under `mkdocs serve`, the last site built
 
     def on_startup(self, command, dirty):
         # Defining on_startup keeps this plugin object across the rebuilds of `mkdocs serve`,
         # and with it the session: the pages an edit did not touch are not read again.
         self.session = Session()
+        self.serving = command == "serve"
+
+    def on_shutdown(self):
+        self.stop_indexer()
+
+    def stop_indexer(self) -> None:
+        if self.indexer is not None and self.indexer.poll() is None:
+            self.indexer.terminate()
+            self.indexer.wait()
+        self.indexer = None
 
     def on_config(self, config):
         root = Path(config.config_file_path or ".").resolve().parent
@@ -289,6 +110,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             search=os.environ.get("DIGEST_SEARCH") or self.config.search,
             pagefind_from=self.config.pagefind_from,
             listing_size=self.config.listing_size,
+            feed_size=self.config.feed_size,
         )
         if self.config.nav and config.nav is None:
             config.nav = self.navigation(config)
@@ -306,11 +128,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return nav
 
     def on_files(self, files: Files, config) -> Files:
+        self.stop_indexer()  # the site folder is about to change under it
         try:
             with gc_paused():
                 site = build(self.settings, self.session)
         except (BuildError, ConfigError) as err:
-            raise PluginError(f"digest: {err}") from None
+            if self.last_site is None:
+                raise PluginError(f"digest: {err}") from None
+            # `mkdocs serve` stops answering while a build fails: an editor who saves a bad
+            # correction keeps the last good site, and the one-line error, until it is fixed.
+            log.error(f"{err}; the site shows the last good build until this is fixed")
+            site = self.last_site
+        self.last_site = site if self.serving else None
         for warning in site.report.warnings:
             log.warning(warning)
         self.search = site.search
@@ -360,6 +189,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # Index the article pages only, their content only (not navigation), in chunks.
         command = [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--root-selector", "article",
                    "--glob", "articles/**/*.html", "--exclude-selectors", ".headerlink", "--quiet"]
+        if self.serving:
+            # An editor previewing waits for the page, not for the search index (9 s of a 17 s
+            # rebuild at 1,000 pages): under `mkdocs serve` Pagefind indexes after the page is served.
+            self.indexer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            return
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
             reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]

@@ -1,8 +1,10 @@
 """Fixture ladder: settings → digest → rendered files → built site."""
 from __future__ import annotations
 
+import html
 import json
 import os
+from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
@@ -18,6 +20,51 @@ from generator.render.site import render_site
 ROOT = Path(__file__).resolve().parents[1]
 SEEDS = TEST_SEEDS
 SHARED = ROOT.parent / "shared"
+
+
+class _Readable(HTMLParser):
+    """Minified HTML written out again with every attribute value quoted, as the tests read it."""
+
+    def __init__(self):
+        super().__init__(convert_charrefs=False)
+        self.out: list[str] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.out.append(self._tag(tag, attrs, ""))
+
+    def handle_startendtag(self, tag, attrs):
+        self.out.append(self._tag(tag, attrs, "/"))
+
+    @staticmethod
+    def _tag(tag, attrs, close):
+        shown = "".join(f" {name}" if value is None else f' {name}="{html.escape(value)}"' for name, value in attrs)
+        return f"<{tag}{shown}{close}>"
+
+    def handle_endtag(self, tag):
+        self.out.append(f"</{tag}>")
+
+    def handle_data(self, data):
+        self.out.append(data)
+
+    def handle_entityref(self, name):
+        self.out.append(f"&{name};")
+
+    def handle_charref(self, name):
+        self.out.append(f"&#{name};")
+
+    def handle_comment(self, data):
+        self.out.append(f"<!--{data}-->")
+
+    def handle_decl(self, decl):
+        self.out.append(f"<!{decl}>")
+
+
+def readable(path: Path) -> str:
+    """A built page's HTML with quoted attributes (the site is minified: ``href=x`` for ``href="x"``)."""
+    parser = _Readable()
+    parser.feed(path.read_text(encoding="utf-8"))
+    parser.close()
+    return "".join(parser.out)
 
 
 def page_of(text: str, name: str = "page.txt"):

@@ -169,7 +169,7 @@ def _wait_for(predicate, timeout: float):
 
 def filed_under(html: str) -> str | None:
     """The theme the article page's facts list files it under."""
-    match = re.search(r'<dt>专题</dt>\s*<dd><a href="[^"]*themes/([a-z]+)/', html)
+    match = re.search(r'<dt>专题</dt>\s*<dd><a href="?[^"> ]*themes/([a-z]+)/', html)  # quoted or minified
     return match.group(1) if match else None
 
 

@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import SEEDS
+from tests.conftest import SEEDS, readable
 
 
 class Links(HTMLParser):
@@ -64,9 +64,9 @@ def _broken_links(site) -> list[str]:
 def test_articles_are_on_their_theme_pages_and_out_of_the_nav(site, seed_export):
     for article in seed_export["articles"]:
         slug = article["url"].split("/")[1]
-        theme_page = (site / "themes" / article["themes"][0] / "index.html").read_text(encoding="utf-8")
+        theme_page = readable(site / "themes" / article["themes"][0] / "index.html")
         assert f"articles/{slug}/" in theme_page
-    home = (site / "index.html").read_text(encoding="utf-8")
+    home = readable(site / "index.html")
     nav = re.search(r'<nav class="md-nav md-nav--primary[^"]*".*?</nav>', home, re.S).group(0)
     assert "articles/" not in nav
 
@@ -80,11 +80,11 @@ def test_search_index_is_segmented_by_jieba(site):
 
 def test_feed_is_linked_from_every_page_head(site):
     for page in (site / "index.html", next((site / "articles").rglob("index.html"))):
-        assert 'type="application/atom+xml"' in page.read_text(encoding="utf-8")
+        assert 'type="application/atom+xml"' in readable(page)
 
 
 def _html(site, path):
-    return (site / path / "index.html").read_text(encoding="utf-8")
+    return readable(site / path / "index.html")
 
 
 def _section_after(html: str, element_id: str) -> str:
@@ -262,12 +262,12 @@ def test_listing_parts_build_link_and_stay_out_of_the_nav(paged_site, seed_expor
     assert not _broken_links(paged_site)
     for path in ("timeline/1", "themes/other/1", "places/zi-bo-shi/1"):
         assert (paged_site / path / "index.html").exists(), path
-    home = (paged_site / "index.html").read_text(encoding="utf-8")
+    home = readable(paged_site / "index.html")
     nav = re.search(r'<nav class="md-nav md-nav--primary[^"]*".*?</nav>', home, re.S).group(0)
     assert "timeline/1/" not in nav and "places/zi-bo-shi/" not in nav and "themes/other/1/" not in nav
     pages = [paged_site / "timeline" / "index.html"] + sorted((paged_site / "timeline").glob("*/index.html"))
     listed = [href for part in pages
-              for href in re.findall(r'href="(?:\.\./)*(articles/[^"]+/)"', part.read_text(encoding="utf-8"))]
+              for href in re.findall(r'href="(?:\.\./)*(articles/[^"]+/)"', readable(part))]
     assert sorted(set(listed)) == sorted(a["url"] for a in seed_export["articles"])
 
 
@@ -303,7 +303,7 @@ def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest)
     chips = re.search(r'<nav class="md-tags"[^>]*>(.*?)</nav>', html, re.S).group(1)
     for tag in tags_of(article):
         if tag in index:
-            assert f'<a href="../../tags/{slugs[tag]}/" class="md-tag">{tag}</a>' in chips
+            assert f'<a class="md-tag" href="../../tags/{slugs[tag]}/">{tag}</a>' in chips  # minified: sorted
             assert article.url in _html(site, f"tags/{slugs[tag]}")
         else:
             assert f'<span class="md-tag">{tag}</span>' in chips
@@ -399,7 +399,7 @@ def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path
 
     from mkdocs.structure.toc import get_toc
 
-    from generator import mkdocs_plugin
+    from generator.cache import mkdocs_pages
 
     warn = {"on": True}
 
@@ -411,8 +411,8 @@ def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path
         if warn["on"]:
             logging.getLogger("mkdocs.structure.pages").warning("a link leads nowhere")
 
-    monkeypatch.setattr(mkdocs_plugin.Page, "render", render)
-    pages = mkdocs_plugin.ConvertedPages(tmp_path, "fingerprint")
+    monkeypatch.setattr(mkdocs_pages.Page, "render", render)
+    pages = mkdocs_pages.ConvertedPages(tmp_path, "fingerprint")
     page_file = SimpleNamespace(src_uri="articles/a.md", key="k1", content_string="# 标题\n")
 
     def built():
@@ -436,7 +436,7 @@ def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path
 
 
 def test_the_markdown_fingerprint_follows_the_extensions_and_the_hand_written_pages():
-    from generator.mkdocs_plugin import markdown_fingerprint
+    from generator.cache.mkdocs_pages import markdown_fingerprint
 
     config = {"markdown_extensions": ["toc", "tables"], "mdx_configs": {"toc": {"permalink": True}},
               "use_directory_urls": True}
@@ -445,3 +445,48 @@ def test_the_markdown_fingerprint_follows_the_extensions_and_the_hand_written_pa
     assert markdown_fingerprint({**config, "mdx_configs": {"toc": {"permalink": False}}}, ["about.md"]) != same
     assert markdown_fingerprint({**config, "use_directory_urls": False}, ["about.md"]) != same
     assert markdown_fingerprint(config, []) != same
+
+
+def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_path):
+    """An editor saves a bad corrections.yml under `mkdocs serve`: one line says what is wrong (no
+    traceback), and the site keeps answering with the last good build until it is fixed."""
+    import os
+    import shutil
+    import subprocess
+    import sys
+    import time
+    import urllib.request
+
+    from tests.project import make_project
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
+    log = tmp_path / "serve.log"
+
+    def status(path: str = "") -> int | None:
+        try:
+            with urllib.request.urlopen(f"http://127.0.0.1:8791/{path}", timeout=5) as response:
+                return response.status
+        except OSError:
+            return None
+
+    with open(log, "w") as out:
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:8791"], cwd=project,
+                                  env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=out, stderr=subprocess.STDOUT)
+        try:
+            deadline = time.time() + 120
+            while status() != 200 and time.time() < deadline:
+                time.sleep(0.5)
+            (seeds / "corrections.yml").write_text("abc: {date: 2019-13-45}\n", encoding="utf-8")
+            deadline = time.time() + 60
+            while "last good build" not in log.read_text(encoding="utf-8") and time.time() < deadline:
+                time.sleep(0.5)
+            time.sleep(1)
+            assert status() == 200 and status("timeline/") == 200
+        finally:
+            server.terminate()
+            server.wait()
+    text = log.read_text(encoding="utf-8")
+    assert "abc: date '2019-13-45' is not YYYY-MM-DD; the site shows the last good build" in text
+    assert "Traceback" not in text and "appear stuck" not in text

@@ -152,7 +152,7 @@ def test_a_foreign_folder_gets_our_files_beside_its_own(tmp_path, capsys):
 
 def test_the_cache_folders_remove_only_files_they_named(tmp_path):
     from generator.config import Settings
-    from generator.mkdocs_plugin import ConvertedPages
+    from generator.cache.mkdocs_pages import ConvertedPages
     from generator.build import build
 
     seeds, cache = tmp_path / "seeds", tmp_path / "cache"

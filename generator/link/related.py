@@ -4,8 +4,9 @@ Each article is compared by its CANDIDATE_WORDS heaviest words (its TF-IDF
 vector cut to those, as Lucene's MoreLikeThis cuts a document to its top
 terms): words every article uses weigh little and would otherwise make every
 pair of articles share something. Score = cosine of those cut vectors, made
-unit length, + PLACE_BONUS for a shared place + THEME_BONUS for a shared
-theme. Only articles sharing a word qualify, and only from RELATED_MIN up.
+unit length, + PLACE_BONUS for a shared county or town + THEME_BONUS for a
+shared theme. A shared city is no reason: a local paper's articles nearly all
+name its city. Only articles sharing a word qualify, and only from RELATED_MIN up.
 Articles are ranked by the score rounded to 4 places (as it is shown), then by
 id, so equal scores always come out in the same order.
 
@@ -71,7 +72,7 @@ class Linker:
         # the product of two rows is their cosine
         self.text = unit_rows(heaviest(self.raw, CANDIDATE_WORDS))
         # a place by its path (a Place's own hash is worked out in Python, field by field)
-        self.places = numbered([[p.path for p in a.analysis.places] for a in articles])
+        self.places = numbered([[p.path for p in local_places(a)] for a in articles])
         self.themes = numbered([[t for t in a.theme_keys if t != "other"] for a in articles])
         # transposed once, kept in CSR: a CSR @ CSC product converts its right side to CSR on every call
         self.text_t, self.places_t, self.themes_t = self.text.T.tocsr(), self.places.T.tocsr(), self.themes.T.tocsr()
@@ -310,7 +311,7 @@ class LinkFacts:
 
     @classmethod
     def of(cls, article: Article) -> "LinkFacts":
-        places = tuple((p.name, p.path) for p in article.analysis.places)
+        places = tuple((p.name, p.path) for p in local_places(article))
         return cls(places, frozenset(places), frozenset(t for t in article.theme_keys if t != "other"))
 
 
@@ -329,3 +330,9 @@ def reason(a: LinkFacts, b: LinkFacts, shared: list[str]) -> str:
     if not a.themes.isdisjoint(b.themes):
         reasons.append("同一专题")
     return "；".join(reasons)
+
+
+def local_places(article: Article) -> list:
+    """The article's places below a city (a county, district or town): the places two articles
+    can share that say they are about the same place."""
+    return [p for p in article.analysis.places if len(p.path) >= 2]

@@ -1,4 +1,5 @@
-"""The Atom feed."""
+"""The Atom feed: the newest articles (``Settings.feed_size``, 50 by default, as feeds conventionally
+hold), not the archive: every feed reader downloads it again every hour or so."""
 from __future__ import annotations
 
 from xml.sax.saxutils import escape as xml_escape

@@ -9,7 +9,7 @@ import functools
 
 from jinja2 import Environment
 
-from generator import LISTING_SIZE
+from generator import FEED_SIZE, LISTING_SIZE
 from generator.link import ids as link
 from generator.model import Article, Digest
 from generator.render.export import EXPORT_PATH, export_file
@@ -24,7 +24,8 @@ TOP_TAGS = 100  # the most used tags, listed on the tags page above the index by
 
 
 def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
-                search: str = "material", listing_size: int = LISTING_SIZE) -> dict[str, str]:
+                search: str = "material", listing_size: int = LISTING_SIZE,
+                feed_size: int = FEED_SIZE) -> dict[str, str]:
     """Every generated file of the site, by its path relative to the docs folder.
 
     ``search="pagefind"`` leaves the pages out of Material's search index
@@ -33,11 +34,11 @@ def render_site(digest: Digest, *, site_name: str = "地方新闻专题文摘", 
     """
     return {path: text_of(content)
             for path, content in site_files(digest, site_name=site_name, site_url=site_url, search=search,
-                                            listing_size=listing_size)}
+                                            listing_size=listing_size, feed_size=feed_size)}
 
 
 def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", site_url: str = "",
-               search: str = "material", listing_size: int = LISTING_SIZE):
+               search: str = "material", listing_size: int = LISTING_SIZE, feed_size: int = FEED_SIZE):
     """``render_site`` one file at a time, for writers that need not hold the whole site.
 
     Yields (path, content): the content is a ``Deferred`` rendering (every
@@ -85,7 +86,7 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
                                  months=months if pager["number"] == 0 else [], view=timeline_view)
     yield from tag_files(env, tag_index, tag_pages, listing_size)
     yield "index.md", page(env, "index.md.j2", site_name=site_name, **home_view(digest, articles, place_index))
-    yield FEED_PATH, feed_file(articles, site_name=site_name, site_url=site_url, names=names,
+    yield FEED_PATH, feed_file(articles[:feed_size], site_name=site_name, site_url=site_url, names=names,
                                fallback=newest_date(digest.articles))
     yield EXPORT_PATH, export_file(digest)
 

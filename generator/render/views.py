@@ -121,15 +121,16 @@ def timeline_item(a: Article) -> dict:
 
 
 def timeline_view(items: list[dict]) -> dict:
-    """One part of the timeline (``timeline_item``s): its articles by date (newest first), then the undated."""
+    """One part of the timeline (``timeline_item``s): its articles by date (newest first), then the
+    undated ones under why each has no date (said once, not after every headline)."""
     dated: dict[str, list[dict]] = {}
-    undated = []
+    undated: dict[str, list[dict]] = {}
     for item in items:
         if item["date"]:
             dated.setdefault(item["date"], []).append(item)
         else:
-            undated.append(item)
-    return {"dated": sorted(dated.items(), reverse=True), "undated": undated}
+            undated.setdefault(item["reason"], []).append(item)
+    return {"dated": sorted(dated.items(), reverse=True), "undated": list(undated.items())}
 
 
 def home_view(digest: Digest, articles: list[Article], place_index) -> dict:
