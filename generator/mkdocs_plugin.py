@@ -12,6 +12,7 @@ converting it again (``ConvertedPages``).
 """
 from __future__ import annotations
 
+import gzip
 import hashlib
 import os
 import subprocess
@@ -29,6 +30,7 @@ from generator.build import BuildError, build, gc_paused
 from generator.cache.mkdocs_pages import BuiltPages, ConvertedPages, markdown_fingerprint
 from generator.cache.pages import Session
 from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
+from generator.render.export import EXPORT_PATH
 from generator.render.text import Deferred, text_of
 
 log = get_plugin_logger(__name__)
@@ -156,9 +158,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         for path, content in sorted(site.files.items()):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
-            if not isinstance(content, Deferred):  # the export, in pieces
-                content = text_of(content)
-                self.keys[path] = hashlib.sha256(content.encode("utf-8")).hexdigest()
+            if not isinstance(content, Deferred):  # the feed and the export, in pieces
+                content = text_of(content).encode("utf-8")
+                if path == EXPORT_PATH:
+                    # The site publishes the export compressed: a quarter of its size (a year's archive
+                    # must fit GitHub Pages' 1 GB). `digest generate` writes it plain.
+                    path, content = f"{EXPORT_PATH}.gz", gzip.compress(content, compresslevel=9, mtime=0)
+                self.keys[path] = hashlib.sha256(content).hexdigest()
             else:
                 self.keys[path] = content.key
             inclusion = InclusionLevel.UNDEFINED if in_navigation(path) else InclusionLevel.NOT_IN_NAV

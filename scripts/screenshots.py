@@ -11,6 +11,7 @@ fonts-noto-cjk); readers' devices bring their own.
 from __future__ import annotations
 
 import argparse
+import gzip
 import json
 import sys
 import tempfile
@@ -26,7 +27,7 @@ WIDTHS = {"phone": (390, 844), "desktop": (1280, 900)}
 
 
 def pages_to_shoot(site: Path) -> dict[str, str]:
-    export = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
+    export = json.loads(gzip.decompress((site / "data" / "articles.json.gz").read_bytes()))
     # The article with the most parts shows the most of the layout.
     article = max(export["articles"], key=lambda a: (len(a["figures"]) > 0, len(a["captions"]) > 0,
                                                      len(a["paragraphs"]), a["id"]))

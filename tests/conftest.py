@@ -1,6 +1,7 @@
 """Fixture ladder: settings → digest → rendered files → built site."""
 from __future__ import annotations
 
+import gzip
 import html
 import json
 import os
@@ -65,6 +66,11 @@ def readable(path: Path) -> str:
     parser.feed(path.read_text(encoding="utf-8"))
     parser.close()
     return "".join(parser.out)
+
+
+def site_export(site: Path) -> dict:
+    """The data export a built site publishes (compressed: ``data/articles.json.gz``)."""
+    return json.loads(gzip.decompress((site / "data" / "articles.json.gz").read_bytes()).decode("utf-8"))
 
 
 def page_of(text: str, name: str = "page.txt"):

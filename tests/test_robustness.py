@@ -21,7 +21,7 @@ from generator.config import Settings
 from generator.build import BuildError, build
 from generator.render.export import EXPORT_PATH
 from generator.render.site import render_site
-from tests.conftest import SEEDS, require_chromium
+from tests.conftest import SEEDS, require_chromium, site_export
 from tests.project import make_project, mkdocs_build
 
 PAGE = ("退役军人服务站揭牌\n\n□记者 王一 报道\n\n本报淄博讯 11月13日，张店区退役军人服务站揭牌，"
@@ -277,7 +277,7 @@ def test_built_site_has_no_script_or_handler_from_the_input(hostile_site):
         parser.feed(page.read_text(encoding="utf-8"))
         bad += [f"{page.relative_to(hostile_site)}: {b}" for b in parser.bad]
     assert not bad, bad[:5]
-    export = json.loads((hostile_site / "data" / "articles.json").read_text(encoding="utf-8"))
+    export = site_export(hostile_site)
     url = next(a["url"] for a in export["articles"] if "讨论" in "".join(a["paragraphs"]))
     html = (hostile_site / url / "index.html").read_text(encoding="utf-8")
     assert re.search(r"&lt;script(&gt;|>)alert\(1\)&lt;/script(&gt;|>)", html)  # the literal text ("<" escaped)

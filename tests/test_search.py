@@ -9,7 +9,7 @@ import pytest
 
 from tests.browser import (QueryCase, SearchBox, chromium, load_query_set, rank_of, run_queries,
                            serve, summarize)
-from tests.conftest import ROOT, require_chromium
+from tests.conftest import ROOT, require_chromium, site_export
 from tests.project import mkdocs_build
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
@@ -17,7 +17,7 @@ QUERIES = ROOT / "tests" / "search_queries.yml"
 
 @pytest.fixture(scope="module")
 def export(built_site):
-    return json.loads((built_site / "data" / "articles.json").read_text(encoding="utf-8"))
+    return site_export(built_site)
 
 
 @pytest.fixture(scope="module")
@@ -100,7 +100,7 @@ def test_pagefind_site_leaves_material_index_empty_and_writes_chunks(pagefind_si
     assert not any(doc["location"].startswith("articles/") for doc in index["docs"])
     entry = json.loads((pagefind_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
     assert entry["languages"]["zh"]["page_count"] == len(
-        json.loads((pagefind_site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"])
+        site_export(pagefind_site)["articles"])
 
 
 def test_pagefind_search_meets_the_same_bars(pagefind_site, cases):

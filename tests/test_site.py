@@ -6,7 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
-from tests.conftest import SEEDS, readable
+from tests.conftest import SEEDS, readable, site_export
 
 
 class Links(HTMLParser):
@@ -33,7 +33,7 @@ def test_every_page_type_exists(site, seed_export):
         assert (site / article["url"] / "index.html").exists(), article["url"]
     for page in ("places", "timeline", "tags", "about"):
         assert (site / page / "index.html").exists()
-    assert json.loads((site / "data/articles.json").read_text(encoding="utf-8")) == seed_export
+    assert site_export(site) == seed_export
     assert (site / "feed.xml").exists()
 
 
@@ -490,3 +490,16 @@ def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_pat
     text = log.read_text(encoding="utf-8")
     assert "abc: date '2019-13-45' is not YYYY-MM-DD; the site shows the last good build" in text
     assert "Traceback" not in text and "appear stuck" not in text
+
+
+def test_an_article_page_carries_the_top_level_links_not_the_navigation_tree(site, seed_export):
+    """The year's 40,000 article pages: a compact sidebar of the site's top-level links (the drawer on
+    a phone), no section tabs and no palette icons; the overview pages keep Material's navigation."""
+    article = readable(site / seed_export["articles"][0]["url"] / "index.html")
+    nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', article, re.S).group(0)
+    for name in ("首页", "地点", "时间线", "标签", *(t["name"] for t in seed_export["themes"].values())):
+        assert f">{name}<" in nav or f"· {name}<" in nav, name
+    assert len(nav.encode()) < 3000 and "md-tabs" not in article and "__palette_0\"" in article
+    assert 'for="__palette_1"' not in article  # the toggle's label and icon
+    home = readable(site / "index.html")
+    assert "md-tabs" in home and 'for="__palette_1"' in home
