@@ -309,3 +309,16 @@ def test_the_feed_lists_the_newest_articles_only(seed_digest):
     newest = newest_first(seed_digest.articles)[:3]
     assert [e.find("{http://www.w3.org/2005/Atom}id").text.rsplit(":", 1)[1] for e in entries] == [a.id for a in newest]
 
+
+
+def test_the_timeline_says_once_why_articles_have_no_date(seed_digest):
+    """Undated articles are listed under why they have no date, said once per reason (not after
+    every headline); one whose dateline gives only a month and day shows it."""
+    timeline = render_site(seed_digest)["timeline.md"]
+    undated = timeline.split("## 未注明日期", 1)[1]
+    reasons = re.findall(r"^(\S[^\n]*)：$", undated, re.M)
+    assert reasons and len(reasons) == len(set(reasons))
+    listed = re.findall(r"^- \[", undated, re.M)
+    assert len(listed) == sum(1 for a in seed_digest.articles if not a.analysis.date.value)
+    with_dateline = [a for a in seed_digest.articles if not a.analysis.date.value and a.draft.dateline_date]
+    assert with_dateline and all(f"（{a.draft.dateline_date}）" in undated for a in with_dateline)

@@ -114,10 +114,16 @@ def place_view(path: tuple[str, ...], index: dict[tuple[str, ...], list[Article]
             "children": [{"name": md(p[-1]), "slug": slugs[p], "count": len(index[p])} for p in children]}
 
 
+MONTH_DAY_ONLY = "电头只注月日，版面和正文都未注年份"
+
+
 def timeline_item(a: Article) -> dict:
-    """What the timeline lists of an article (its date, to group it by)."""
-    return {"slug": a.slug, "title": md(a.draft.title), "reason": md(a.analysis.date.source),
-            "date": a.analysis.date.value}
+    """What the timeline lists of an article: its date, or why it has none (the dateline's month
+    and day, when that is all the input gives)."""
+    undated_dateline = not a.analysis.date.value and a.draft.dateline_date or ""
+    return {"slug": a.slug, "title": md(a.draft.title), "date": a.analysis.date.value,
+            "reason": MONTH_DAY_ONLY if undated_dateline else md(a.analysis.date.source),
+            "month_day": md(undated_dateline)}
 
 
 def timeline_view(items: list[dict]) -> dict:
