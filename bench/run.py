@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """Where the time and bytes go, side by side with jieba's segmentation floor.
 
-    python bench/run.py 100 1000 [--no-mkdocs] [--jobs N]
+    python bench/run.py 1000 5000 [--no-mkdocs] [--jobs N]
 
 For each corpus size N (pages made by bench/corpus.py, fixed seed) it times,
 in separate processes and in the same run:
