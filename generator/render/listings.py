@@ -50,7 +50,9 @@ def listing_parts(base: str, items: list, size: int) -> list[tuple[str, dict, li
         else:
             newer = root + part_path(base, number + 1 if number < archived else 0)
             older = root + part_path(base, number - 1) if number > 1 else ""
-        pager = {"number": number, "root": root, "archived": archived, "newer": newer, "older": older,
+        # an archive part does not show how many parts there are: left out, its key stays as parts are added
+        pager = {"number": number, "root": root, "archived": None if number else archived, "newer": newer,
+                 "older": older,
                  "latest": root + part_path(base, 0), "oldest": root + part_path(base, 1)}
         parts.append((path, pager, chunk))
     return parts

@@ -79,7 +79,8 @@ def site_files(digest: Digest, *, site_name: str = "地方新闻专题文摘", s
         place = place_view(path, place_index, children.get(path, []), slugs)
         base = f"places/{slugs[path]}"
         for file, pager, part in listing_parts(base, articles_there, listing_size):
-            yield file, listing_page(env, file, "place.md.j2", part, dated_view, place=place, pager=pager)
+            yield file, listing_page(env, file, "place.md.j2", part, dated_view, pager=pager,
+                                     place=place if pager["number"] == 0 else in_archive_part(place))
     months = timeline_months(articles, listing_size)
     for path, pager, part in listing_parts("timeline", articles, listing_size):
         yield path, listing_page(env, path, "timeline.md.j2", part, timeline_item, pager=pager,
@@ -147,4 +148,12 @@ def tag_files(env: Environment, index: dict[str, list[Article]], slugs: dict[str
         base = f"tags/{slugs[tag]}"
         shown = {"name": md(tag), "title": tag, "slug": slugs[tag], "count": len(arts)}
         for path, pager, part in listing_parts(base, arts, size):
-            yield path, listing_page(env, path, "tag.md.j2", part, dated_view, pager=pager, tag=shown)
+            yield path, listing_page(env, path, "tag.md.j2", part, dated_view, pager=pager,
+                                     tag=shown if pager["number"] == 0 else in_archive_part(shown))
+
+
+def in_archive_part(view: dict) -> dict:
+    """A place's or tag's view as an archive part shows it: its names, not the counts that change with
+    every new article (the templates show those on the latest page only). A part's key is made from
+    its view, so it stays the same, and MkDocs converts the part once, as the archive grows."""
+    return {key: value for key, value in view.items() if key in ("name", "title", "full", "slug")}
