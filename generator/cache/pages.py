@@ -141,19 +141,7 @@ def shard_of(name: str) -> int:
 
 
 def read_cached(path: Path):
-    """What ``write_cached`` left at ``path``, or None when it is missing or from another version."""
-    return load_pickle(path)
-
-
-def write_cached(target: Path, value) -> None:
-    """Pickle ``value`` to ``target`` atomically: a reader never sees half a file.
-
-    A read-only or full disk slows the next build; it does not break this one.
-    """
-    dump_pickle(target, value)
-
-
-def load_pickle(path: Path):
+    """What ``write_cached`` left at ``path``, or None when it is missing, unreadable or from another version."""
     try:
         with open(path, "rb") as handle:
             return pickle.load(handle)
@@ -161,7 +149,11 @@ def load_pickle(path: Path):
         return None
 
 
-def dump_pickle(target: Path, value) -> None:
+def write_cached(target: Path, value) -> None:
+    """Pickle ``value`` to ``target`` atomically: a reader never sees half a file.
+
+    A read-only or full disk slows the next build; it does not break this one.
+    """
     try:
         target = Path(target)
         target.parent.mkdir(parents=True, exist_ok=True)
