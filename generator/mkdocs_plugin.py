@@ -63,7 +63,7 @@ class GeneratedPage(File):
     unchanged = False
     key = ""  # what its text is made from (render.Deferred.key); "" for a text made at once
 
-    # MkDocs keeps a generated file's text in ``_content``: a ``render.Deferred`` stands in for it
+    # MkDocs keeps a generated file's text in ``_content``: a ``render.text.Deferred`` stands in for it
     # until it is read (rendering every page's Markdown is 8 s of a 1,000-page dirty build).
     @property
     def _content(self):

@@ -172,7 +172,7 @@ class Article:
     meta: PageMeta = PageMeta()
     # The page work (its cache key) that gave this article's draft, facts, themes and slug
     # exactly as they are; None when a correction changed any of them. With the keywords,
-    # summary and related articles it determines everything rendered (render.article_key).
+    # summary and related articles it determines everything rendered (render.site.article_key).
     made_from: str | None = field(default=None, compare=False)
 
     @property

@@ -28,7 +28,7 @@ from mkdocs.utils import CountHandler
 
 class BuiltPages:
     """What the last successful build wrote into a site folder: each generated file's key (what
-    its text is made from: ``render.Deferred``), under a fingerprint of everything else its HTML
+    its text is made from: ``render.text.Deferred``), under a fingerprint of everything else its HTML
     is made from (mkdocs.yml, the theme overrides, the search backend, the MkDocs and Material
     versions).
 
@@ -93,7 +93,7 @@ class ConvertedPages:
 
     Converting Markdown is most of a clean ``mkdocs build`` (9 ms per article page, 84 s of
     138 s at 1,000 newspaper pages), and a page's HTML depends only on its Markdown (its key:
-    ``render.Deferred``) and on how MkDocs converts it: the Markdown extensions and their
+    ``render.text.Deferred``) and on how MkDocs converts it: the Markdown extensions and their
     options, the packages' versions, ``use_directory_urls`` and the hand-written pages links
     may lead to (``markdown_fingerprint``). So a build after a day's pages were added, a
     ``mkdocs serve`` rebuild without ``--dirty`` or a CI build with the cache folder restored
