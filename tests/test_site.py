@@ -459,20 +459,23 @@ def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_pat
 
     from tests.project import make_project
 
+    from tests.test_corrections import _free_port
+
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
     log = tmp_path / "serve.log"
+    port = _free_port()
 
     def status(path: str = "") -> int | None:
         try:
-            with urllib.request.urlopen(f"http://127.0.0.1:8791/{path}", timeout=5) as response:
+            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
                 return response.status
         except OSError:
             return None
 
     with open(log, "w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", "127.0.0.1:8791"], cwd=project,
+        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
                                   env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=out, stderr=subprocess.STDOUT)
         try:
             deadline = time.time() + 120
