@@ -153,7 +153,8 @@ def analysed(found: list[Found], keywords: list[tuple[str, ...]], editor: dict, 
     theme_keys = {t.key for t in theme_config.themes}
     articles, rows, hidden, problems = [], [], [], []
     for row, (f, chosen) in enumerate(zip(found, keywords)):
-        # The analysis reads a folded copy (simplified, half-width); quotes come back as written.
+        # The summary reads a folded copy (simplified, half-width); quotes come back as written. The page
+        # work folded it too but does not keep it: folding again costs less than caching it.
         view = normalize.fold_draft(f.draft)
         summary = normalize.Unfolder(f.draft, view).sentences(summarizer.summarize(view, keywords=chosen))
         correction = editor.get(f.id)

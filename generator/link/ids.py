@@ -4,10 +4,8 @@ from __future__ import annotations
 import hashlib
 import re
 import unicodedata
-from collections import Counter
 from collections.abc import Callable, Hashable, Iterable
 from functools import lru_cache
-from itertools import chain
 
 from generator.model import Article, Draft
 
@@ -76,11 +74,6 @@ def pinyin_words(headline: str) -> str:
     return "-".join(syllables[:SLUG_SYLLABLES])
 
 
-def words_of_slug(slug_text: str, article_id: str) -> str:
-    """The pinyin part of a slug made by ``slug`` (the inverse of its last line)."""
-    return slug_text[:-len(article_id) - 1] if slug_text != article_id else ""
-
-
 def by_place(articles: list[Article]) -> dict[tuple[str, ...], list[Article]]:
     """Articles under every level of each of their places (city, county, town), by place."""
     index = grouped(articles, place_paths)
@@ -99,12 +92,6 @@ def tags_of(a: Article) -> tuple[str, ...]:
     places = [name for p in a.analysis.places for name in p.path]
     full = {name[:-1]: name for name in places if len(name) >= 3 and name[-1] in "市县区镇"}
     return tuple(dict.fromkeys([*(full.get(k, k) for k in a.analysis.keywords), *(p.name for p in a.analysis.places)]))
-
-
-def shared_tags(articles: list[Article]) -> list[str]:
-    """The tags with a page (``by_tag``'s keys), counted without listing their articles."""
-    counts = Counter(chain.from_iterable(map(tags_of, articles)))
-    return [tag for tag, count in counts.items() if count >= TAG_PAGE_MIN]
 
 
 def by_tag(articles: list[Article]) -> dict[str, list[Article]]:

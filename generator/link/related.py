@@ -46,7 +46,7 @@ def related_articles(articles: list[Article], vectors: Vectors,
                      limit: int = RELATED_MAX, block: int | None = None) -> dict[str, tuple[Related, ...]]:
     """Up to ``limit`` related articles for each article, best first, with the reason (full computation)."""
     links = Linker(articles, vectors, limit)
-    return links.explained(links.rank_rows(range(len(articles)), block)[0])
+    return links.explained(links.rank_rows(range(len(articles)), block))
 
 
 def as_matrix(articles: list[Article], vectors: Vectors) -> tuple[object, list[str]]:
@@ -91,16 +91,13 @@ class Linker:
         return key
 
     def rank_rows(self, rows, block: int | None = None):
-        """Exact rankings of the given rows against every article: ({row: [(column, score)]}, {row: ceiling}).
-
-        The ceiling bounds the score of every article not on the row's list.
-        """
+        """Exact rankings of the given rows against every article: {row: [(column, score)]}."""
         import numpy as np
         from sparse_dot_topn import sp_matmul_topn
 
         rows = np.asarray(list(rows), dtype=np.int64)
         if self.take == 0 or len(rows) == 0:
-            return {int(i): [] for i in rows}, {int(i): -1.0 for i in rows}
+            return {int(i): [] for i in rows}
         n, take, keep = self.n, self.take, min(self.n, CANDIDATES + 1)  # + 1: a row is nearest to itself
         everyone = len(rows) == n and bool((rows == np.arange(n)).all())
         nearest = sp_matmul_topn(self.text if everyone else self.text[rows], self.text_t, top_n=keep,
@@ -127,26 +124,19 @@ class Linker:
         outside = np.where(truncated, lowest + PLACE_BONUS + THEME_BONUS, -1.0)
         bound = np.rint(outside * 10_000).astype(np.int64) * n + n - 1
         exact = ~truncated | ((count == take) & (last > bound))
-        ceiling_of = outside.copy()
-        np.maximum.at(ceiling_of, line[~listed], score[~listed])
-        best, ceiling = {}, {}
-        for r, i in enumerate(rows.tolist()):
-            if exact[r]:
-                best[i], ceiling[i] = [], float(ceiling_of[r])
+        best = {i: [] for r, i in enumerate(rows.tolist()) if exact[r]}
         for r, j, s in zip(line[listed].tolist(), columns[listed].tolist(), score[listed].tolist()):
             if exact[r]:
                 best[int(rows[r])].append((j, s))
         if not exact.all():  # too close to call from the nearest few: these rows against every article
-            more_best, more_ceiling = self.rank_rows_in_full(rows[~exact], block)
-            best.update(more_best)
-            ceiling.update(more_ceiling)
-        return best, ceiling
+            best.update(self.rank_rows_in_full(rows[~exact], block))
+        return best
 
     def rank_rows_in_full(self, rows, block: int | None = None):
-        """``rank_rows`` by scoring every article, a block of rows at a time (exact ceilings)."""
+        """``rank_rows`` by scoring every article, a block of rows at a time."""
         import numpy as np
 
-        best, ceiling = {}, {}
+        best = {}
         block = block or max(16, BLOCK_CELLS // self.n)  # rows per step: a few dense n-wide arrays
         everyone = np.arange(self.n)
         for start in range(0, len(rows), block):
@@ -162,13 +152,7 @@ class Linker:
             for r, (i, columns) in enumerate(zip(chunk.tolist(), top)):
                 best[i] = [(int(j), float(score[r, j])) for j in sorted(columns, key=lambda j: -key[r, j])
                            if key[r, j] >= 0]
-            # the ceiling: the best score of an article sharing a word but not on the list
-            score[cosine <= 0] = -1.0
-            for r, i in enumerate(chunk.tolist()):
-                score[r, [j for j, _ in best[i]]] = -1.0
-            for i, value in zip(chunk.tolist(), score.max(axis=1).tolist()):
-                ceiling[i] = value
-        return best, ceiling
+        return best
 
     def explained(self, best: dict[int, list[tuple[int, float]]]) -> dict[str, tuple[Related, ...]]:
         """The rankings as Related links with their reasons, per article id."""

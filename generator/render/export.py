@@ -4,14 +4,9 @@ from __future__ import annotations
 from collections import Counter
 
 from generator.model import Article, Digest, Dropped, Page
-from generator.render.text import JSON, Streamed, hashed, streamed, text_of
+from generator.render.text import JSON, Streamed, hashed, streamed
 
 EXPORT_PATH = "data/articles.json"
-
-
-def export_json(digest: Digest) -> str:
-    """The data export (DESIGN.md, 'The data export'), UTF-8 JSON, keys in fixed order."""
-    return text_of(export_file(digest))
 
 
 def export_file(digest: Digest) -> Streamed:

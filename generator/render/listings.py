@@ -92,11 +92,6 @@ def newest_positions(articles: list[Article]) -> list[int]:
     return order
 
 
-def sorted_by(a: Article) -> tuple:
-    """What ``newest_first`` orders an article by."""
-    return a.analysis.date.value or "", a.draft.file, a.draft.lines[0]
-
-
 def theme_pages_of(a: Article) -> tuple[str, ...]:
     """The themes whose pages list the article: its first theme's, and each other theme of its but "other"."""
     return tuple(dict.fromkeys([a.theme_keys[0], *(k for k in a.theme_keys if k != "other")]))
