@@ -139,8 +139,8 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
                                       cwd=project, env=env)[0]
         row["mkdocs_dirty_rendered"] = sum(1 for page in site.rglob("index.html") if page.stat().st_mtime > started)
         row["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
-        row["pagefind_bytes"] = sum(f.stat().st_size for f in (site / "pagefind").rglob("*") if f.is_file()) \
-            if (site / "pagefind").exists() else 0
+        row["pagefind_bytes"] = sum(f.stat().st_size for part in site.glob("pagefind*") for f in part.rglob("*")
+                                    if f.is_file())  # its index's parts: pagefind/, pagefind-2/, ...
         row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
         row["weight"] = weight_by_kind(site)
         row["largest_pages"] = largest_pages(site)
@@ -159,7 +159,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
 
 
 KINDS = (("article pages", "articles/"), ("tag pages", "tags/"), ("places", "places/"),
-         ("theme pages", "themes/"), ("timeline", "timeline/"), ("export", "data/"), ("Pagefind", "pagefind/"),
+         ("theme pages", "themes/"), ("timeline", "timeline/"), ("export", "data/"), ("Pagefind", "pagefind"),
          ("Material search", "search/"), ("feed", "feed.xml"), ("assets", "assets/"))
 
 

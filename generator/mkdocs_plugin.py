@@ -30,6 +30,7 @@ from generator.build import BuildError, build, gc_paused
 from generator.cache.mkdocs_pages import BuiltPages, ConvertedPages, markdown_fingerprint
 from generator.cache.pages import Session
 from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
+from generator.pagefind_index import PART_SIZE
 from generator.render.export import EXPORT_PATH
 from generator.render.text import Deferred, text_of
 
@@ -47,6 +48,7 @@ class DigestConfig(base.Config):
     pagefind_from = c.Type(int, default=PAGEFIND_FROM)  # ≈ 5 MB of Material index at ~13 KB per article
     feed_size = c.Type(int, default=FEED_SIZE)  # the newest articles the Atom feed lists
     listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place, tag or the timeline
+    pagefind_part_size = c.Type(int, default=PART_SIZE)  # articles per Pagefind index (its memory grows with it)
 
 
 def in_navigation(path: str) -> bool:
@@ -192,9 +194,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                          f"{self.conversions.converted} converted from Markdown")
         if getattr(self, "search", "material") != "pagefind":
             return
-        # Index the article pages only, their content only (not navigation), in chunks.
-        command = [sys.executable, "-m", "pagefind", "--site", config.site_dir, "--root-selector", "article",
-                   "--glob", "articles/**/*.html", "--exclude-selectors", ".headerlink", "--quiet"]
+        # Index the article pages only, their content only (not navigation), in parts of bounded
+        # memory (generator/pagefind_index.py).
+        command = [sys.executable, "-m", "generator.pagefind_index", config.site_dir,
+                   str(self.config.pagefind_part_size)]
         if self.serving:
             # An editor previewing waits for the page, not for the search index (9 s of a 17 s
             # rebuild at 1,000 pages): under `mkdocs serve` Pagefind indexes after the page is served.

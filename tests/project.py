@@ -14,16 +14,18 @@ ROOT = Path(__file__).resolve().parents[1]
 TEST_SEEDS = ROOT / "tests" / "seeds"
 
 
-def make_project(seeds: Path, where: Path, *, cache: str | None = None) -> Path:
+def make_project(seeds: Path, where: Path, *, cache: str | None = None, **options: int) -> Path:
     """mkdocs.yml and docs/ copied under ``where``, reading pages from ``seeds``.
 
-    ``cache`` sets the digest plugin's cache folder ("" for none); None keeps the default.
+    ``cache`` sets the digest plugin's cache folder ("" for none); None keeps the default;
+    ``options``, more of the digest plugin's settings.
     """
     project = where / "project"
     shutil.copytree(ROOT / "docs", project / "docs")
     config = (ROOT / "mkdocs.yml").read_text(encoding="utf-8")
-    options = f"seeds: {seeds}" + (f"\n      cache: '{cache}'" if cache is not None else "")
-    config = config.replace("seeds: seeds", options)
+    settings = f"seeds: {seeds}" + (f"\n      cache: '{cache}'" if cache is not None else "")
+    settings += "".join(f"\n      {name}: {value}" for name, value in options.items())
+    config = config.replace("seeds: seeds", settings)
     config = config.replace("jieba_dict_user: generator/data/userdict.txt",
                             f"jieba_dict_user: {ROOT / 'generator/data/userdict.txt'}")
     (project / "mkdocs.yml").write_text(config, encoding="utf-8")

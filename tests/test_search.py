@@ -10,7 +10,7 @@ import pytest
 from tests.browser import (QueryCase, SearchBox, chromium, load_query_set, rank_of, run_queries,
                            serve, summarize)
 from tests.conftest import ROOT, require_chromium, site_export
-from tests.project import mkdocs_build
+from tests.project import TEST_SEEDS, make_project, mkdocs_build
 
 QUERIES = ROOT / "tests" / "search_queries.yml"
 
@@ -88,19 +88,25 @@ def test_search_works_on_a_phone(built_site, export):
 
 @pytest.fixture(scope="module")
 def pagefind_site(tmp_path_factory):
-    """The seed site with the archive-scale search (Pagefind), as a large digest gets it."""
+    """The seed site with the archive-scale search (Pagefind), as a large digest gets it: its
+    index in parts of at most 20 articles, as a year's archive has it in parts of 10,000."""
     out = tmp_path_factory.mktemp("pagefind-site")
-    result = mkdocs_build(out, DIGEST_SEARCH="pagefind")
+    where = tmp_path_factory.mktemp("pagefind-project")
+    project = make_project(TEST_SEEDS, where, cache=str(where / "cache"), pagefind_part_size=20)
+    result = mkdocs_build(out, project=project, DIGEST_SEARCH="pagefind")
     assert result.returncode == 0, result.stderr[-3000:]
     return out
 
 
-def test_pagefind_site_leaves_material_index_empty_and_writes_chunks(pagefind_site):
+def test_pagefind_site_leaves_material_index_empty_and_indexes_each_article_in_one_part(pagefind_site):
     index = json.loads((pagefind_site / "search" / "search_index.json").read_text(encoding="utf-8"))
     assert not any(doc["location"].startswith("articles/") for doc in index["docs"])
-    entry = json.loads((pagefind_site / "pagefind" / "pagefind-entry.json").read_text(encoding="utf-8"))
-    assert entry["languages"]["zh"]["page_count"] == len(
-        site_export(pagefind_site)["articles"])
+    parts = json.loads((pagefind_site / "pagefind" / "parts.json").read_text(encoding="utf-8"))
+    assert parts[0] == "pagefind/" and len(parts) >= 2
+    counts = [json.loads((pagefind_site / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+              ["languages"]["zh"]["page_count"] for part in parts]
+    assert max(counts) <= 20
+    assert sum(counts) == len(site_export(pagefind_site)["articles"])
 
 
 def test_pagefind_search_meets_the_same_bars(pagefind_site, cases):

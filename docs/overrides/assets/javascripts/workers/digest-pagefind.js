@@ -18,10 +18,25 @@
   var siteRoot = new URL("../../../", self.location.href)
   var pagefind = null
 
+  // The index comes in parts of bounded size (generator/pagefind_index.py), listed in
+  // pagefind/parts.json: the first part's bundle searches, the others are merged into it.
+  function bundles() {
+    return fetch(new URL("pagefind/parts.json", siteRoot).href).then(function (response) {
+      return response.ok ? response.json() : ["pagefind/"]
+    }, function () { return ["pagefind/"] })
+  }
+
   function load() {
     if (!pagefind)
-      pagefind = import(new URL("pagefind/pagefind.js", siteRoot).href).then(function (module) {
-        return module.options({ baseUrl: siteRoot.pathname }).then(function () { return module })
+      pagefind = bundles().then(function (parts) {
+        return import(new URL(parts[0] + "pagefind.js", siteRoot).href).then(function (module) {
+          var options = { baseUrl: siteRoot.pathname }
+          return module.options(options).then(function () {
+            return Promise.all(parts.slice(1).map(function (part) {
+              return module.mergeIndex(new URL(part, siteRoot).href, options)
+            }))
+          }).then(function () { return module })
+        })
       })
     return pagefind
   }
