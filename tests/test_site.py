@@ -497,12 +497,16 @@ def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_pat
 
 def test_an_article_page_carries_the_top_level_links_not_the_navigation_tree(site, seed_export):
     """The year's 40,000 article pages: a compact sidebar of the site's top-level links (the drawer on
-    a phone), no section tabs and no palette icons; the overview pages keep Material's navigation."""
+    a phone), no section tabs, no table of contents and no palette icons, Material's settings in
+    UTF-8; the overview pages keep Material's navigation."""
     article = readable(site / seed_export["articles"][0]["url"] / "index.html")
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', article, re.S).group(0)
     for name in ("首页", "地点", "时间线", "标签", *(t["name"] for t in seed_export["themes"].values())):
         assert f">{name}<" in nav or f"· {name}<" in nav, name
     assert len(nav.encode()) < 3000 and "md-tabs" not in article and "__palette_0\"" in article
     assert 'for="__palette_1"' not in article  # the toggle's label and icon
+    assert "md-sidebar--secondary" not in article
+    settings = re.search(r'<script id="__config"[^>]*>(.*?)</script>', article, re.S).group(1)
+    assert "已复制" in settings and "\\u" not in settings
     home = readable(site / "index.html")
     assert "md-tabs" in home and 'for="__palette_1"' in home
