@@ -163,7 +163,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.built = BuiltPages(self.settings.cache_dir, config)
         documents = sorted(f.src_uri for f in files.documentation_pages())
         self.conversions = ConvertedPages(self.settings.cache_dir, markdown_fingerprint(config, documents))
-        last = self.built.load()  # forgotten whatever the backend: this build rewrites the folder
+        # forgotten whatever the backend (this build rewrites the folder); what it lists and this
+        # build does not generate is removed from the folder after the build (on_post_build)
+        self.last = last = self.built.load()
         if self.search != "pagefind":
             # Material's search index holds only the pages a build renders: a --dirty build may
             # skip pages only when Pagefind indexes the built HTML instead.
@@ -199,6 +201,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_post_build(self, config):
         if hasattr(self, "built"):
             self.built.store(self.keys)
+            removed = self.built.remove_stale(self.last, self.keys, config)
+            if removed:
+                log.info(f"{len(removed)} generated files of the last build removed: no longer generated")
         if hasattr(self, "conversions"):
             self.conversions.prune()
             if self.conversions.taken + self.conversions.converted:

@@ -352,6 +352,36 @@ def test_a_dirty_build_renders_only_the_pages_that_changed_and_gives_a_clean_bui
     assert all(again[path][0] != after[path][0] for path in after if path.startswith("articles/"))
 
 
+def test_a_dirty_build_removes_the_pages_no_longer_generated_and_only_those(tmp_path):
+    """A newspaper page taken out under `mkdocs serve --dirty`: its articles' pages (and the tags
+    only they had) leave the site folder, so neither a reader nor Pagefind finds them; a file the
+    build did not write stays."""
+    import shutil
+
+    from tests.project import make_project, mkdocs_build
+
+    seeds = tmp_path / "seeds"
+    shutil.copytree(SEEDS, seeds)
+    project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
+    site = tmp_path / "site"
+    assert mkdocs_build(site, project=project, DIGEST_SEARCH="pagefind").returncode == 0
+    (site / "articles" / "notes.html").write_text("an editor's own file", encoding="utf-8")
+    before = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    sorted(seeds.glob("*.txt"))[0].unlink()
+    result = mkdocs_build(site, project=project, dirty=True, DIGEST_SEARCH="pagefind")
+    assert result.returncode == 0, result.stderr[-3000:]
+    clean = tmp_path / "clean"
+    assert mkdocs_build(clean, project=project, DIGEST_SEARCH="pagefind").returncode == 0
+    expected = {p.relative_to(clean).as_posix() for p in clean.rglob("*.html")}
+    after = {p.relative_to(site).as_posix() for p in site.rglob("*.html")}
+    assert after == expected | {"articles/notes.html"} and len(after) < len(before)
+    assert not [folder for folder in (site / "articles").iterdir() if folder.is_dir() and not any(folder.iterdir())]
+    indexed = sum(json.loads((site / part / "pagefind-entry.json").read_text(encoding="utf-8"))
+                  ["languages"]["zh"]["page_count"]
+                  for part in json.loads((site / "pagefind" / "parts.json").read_text(encoding="utf-8")))
+    assert indexed == len([p for p in expected if p.startswith("articles/")])
+
+
 def test_a_clean_build_takes_the_html_of_unchanged_pages_from_the_cache(tmp_path):
     """A second `mkdocs build` (a day's pages added, `mkdocs serve` without --dirty, CI with the
     cache folder restored) converts only the pages whose Markdown changed, into the HTML a build

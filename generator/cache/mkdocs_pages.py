@@ -1,7 +1,8 @@
 """What MkDocs made of the generated pages, kept in the cache folder for the next build.
 
 * ``BuiltPages`` — each generated file's key as the last build into a site folder wrote it, so a
-  ``--dirty`` build (``mkdocs serve --dirty``) renders only the pages whose inputs changed.
+  ``--dirty`` build (``mkdocs serve --dirty``) renders only the pages whose inputs changed, and
+  removes the pages that build wrote and this one no longer generates.
 * ``ConvertedPages`` — the HTML Python-Markdown made of each generated page, under what it was
   made from, so any build converts only the pages whose Markdown changed.
 
@@ -21,7 +22,7 @@ import re
 import zlib
 from pathlib import Path
 
-from mkdocs.structure.files import Files
+from mkdocs.structure.files import File, Files
 from mkdocs.structure.pages import Page
 from mkdocs.utils import CountHandler
 
@@ -55,6 +56,26 @@ class BuiltPages:
         except (OSError, ValueError):
             return {}
         return record.get("pages", {}) if record.get("fingerprint") == self.fingerprint else {}
+
+    def remove_stale(self, last: dict[str, str], now: dict[str, str], config) -> list[str]:
+        """Remove from the site folder what the last build wrote there as a generated file and
+        this build no longer generates (a newspaper page taken out, two articles merged), and the
+        folders that held only that: a ``--dirty`` build leaves the site folder as it was
+        otherwise, and Pagefind would go on finding the articles. Only the files ``last`` lists
+        (the record of this site folder); the paths removed."""
+        removed = []
+        site = Path(config.site_dir).resolve()
+        for path in sorted(set(last) - set(now)):
+            target = Path(File(path, src_dir=None, dest_dir=str(site),
+                               use_directory_urls=config.use_directory_urls).abs_dest_path)
+            if target.is_file() and site in target.parents:
+                target.unlink()
+                removed.append(path)
+                for folder in target.parents:
+                    if folder == site or any(folder.iterdir()):
+                        break
+                    folder.rmdir()
+        return removed
 
     def store(self, pages: dict[str, str]) -> None:
         if self.path is None:
