@@ -17,6 +17,8 @@ the background under ``mkdocs serve``); exit status 1 with the reason on stderr 
 from __future__ import annotations
 
 import json
+import re
+import shutil
 import subprocess
 import sys
 from itertools import groupby
@@ -77,6 +79,7 @@ def index_site(site_dir: Path, part_size: int = PART_SIZE) -> list[str]:
     """Index the site's articles part by part, write the manifest; the bundles' folders.
     Raises ``RuntimeError`` with Pagefind's last line if a run fails."""
     parts = partition(article_slugs(site_dir), part_size)
+    last = previous_bundles(site_dir)
     bundles = []
     for number, part in enumerate(parts, start=1):
         bundle = bundle_of(number)
@@ -88,7 +91,19 @@ def index_site(site_dir: Path, part_size: int = PART_SIZE) -> list[str]:
             raise RuntimeError(reason[0])
         bundles.append(f"{bundle}/")
     (site_dir / MANIFEST).write_text(json.dumps(bundles), encoding="utf-8")
+    for bundle in sorted(set(last) - set(bundles)):  # a --dirty build into a folder that had more parts
+        shutil.rmtree(site_dir / bundle, ignore_errors=True)
     return bundles
+
+
+def previous_bundles(site_dir: Path) -> list[str]:
+    """The extra parts the last indexing of this folder wrote (its manifest), which this one may
+    no longer need; only names this module gives."""
+    try:
+        listed = json.loads((site_dir / MANIFEST).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    return [b for b in listed if isinstance(b, str) and re.fullmatch(r"pagefind-[0-9]+/", b)]
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -42,3 +42,24 @@ def test_every_slug_is_in_exactly_one_part_and_no_part_is_over_the_size(slugs, s
     chosen = [members(part, slugs) for part in parts]
     assert all(len(c) <= size for c in chosen)
     assert sorted(s for c in chosen for s in c) == sorted(slugs)
+
+
+def test_a_site_is_indexed_in_parts_and_parts_a_smaller_archive_no_longer_needs_are_removed(tmp_path):
+    """Three articles in parts of one, then of ten (a --dirty build into the same folder): the
+    extra parts the first indexing wrote go; a folder it did not write stays."""
+    import json
+
+    from generator.pagefind_index import MANIFEST, index_site
+
+    for slug, text in (("a-1", "退役军人"), ("b-2", "集体经济"), ("c-3", "保险扶贫")):
+        page = tmp_path / "articles" / slug / "index.html"
+        page.parent.mkdir(parents=True)
+        page.write_text(f"<html lang=zh><body><article><h1>{text}</h1><p>{text}服务。</p></article></body></html>",
+                        encoding="utf-8")
+    (tmp_path / "pagefind-notes").mkdir()
+    assert index_site(tmp_path, 1) == ["pagefind/", "pagefind-2/", "pagefind-3/"]
+    assert all((tmp_path / part / "pagefind-entry.json").is_file() for part in ("pagefind", "pagefind-2", "pagefind-3"))
+    assert index_site(tmp_path, 10) == ["pagefind/"]
+    assert json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8")) == ["pagefind/"]
+    assert not (tmp_path / "pagefind-2").exists() and not (tmp_path / "pagefind-3").exists()
+    assert (tmp_path / "pagefind-notes").is_dir()
