@@ -198,6 +198,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.conversions.attach(page, files)
         return page
 
+    def on_page_content(self, html, page, config, files):
+        # MkDocs keeps every page's Markdown until the build ends, though nothing reads a generated
+        # page's once it is HTML (the templates read the HTML; its title is in its front matter):
+        # let it go, a fifth of the build's peak memory. ("" and not None: MkDocs takes a page
+        # whose Markdown is None for one not read yet, without a title.)
+        if isinstance(page.file, GeneratedPage):
+            page.markdown, page.file._content = "", None
+        return html
+
     def on_post_build(self, config):
         if hasattr(self, "built"):
             self.built.store(self.keys)
