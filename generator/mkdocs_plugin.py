@@ -31,7 +31,7 @@ from generator.build import BuildError, build, gc_paused
 from generator.cache.mkdocs_pages import BuiltPages, ConvertedPages, markdown_fingerprint
 from generator.cache.pages import Session
 from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
-from generator.pagefind_index import PART_SIZE
+from generator.pagefind_index import PART_SIZE, last_line
 from generator.render.export import EXPORT_PATH
 from generator.render.text import Deferred, text_of
 
@@ -232,8 +232,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             return
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise PluginError(f"digest: pagefind failed: {reason[0]}")
+            raise PluginError(f"digest: pagefind failed: {last_line(result)}")
         log.info("search: Pagefind index written to pagefind/")
 
     def on_serve(self, server, config, builder):

@@ -72,7 +72,12 @@ def bundle_of(number: int) -> str:
 
 
 def article_slugs(site_dir: Path) -> list[str]:
-    return sorted(page.parent.name for page in (site_dir / "articles").glob("*/index.html"))
+    return [page.parent.name for page in (site_dir / "articles").glob("*/index.html")]
+
+
+def last_line(result: subprocess.CompletedProcess) -> str:
+    """Why a command failed: the last line it printed."""
+    return ((result.stderr or result.stdout).strip().splitlines() or ["no output"])[-1]
 
 
 def index_site(site_dir: Path, part_size: int = PART_SIZE) -> list[str]:
@@ -87,8 +92,7 @@ def index_site(site_dir: Path, part_size: int = PART_SIZE) -> list[str]:
                    "--output-subdir", bundle, *PAGEFIND_OPTIONS]
         result = subprocess.run(command, capture_output=True, text=True)
         if result.returncode != 0:
-            reason = (result.stderr or result.stdout).strip().splitlines()[-1:] or ["no output"]
-            raise RuntimeError(reason[0])
+            raise RuntimeError(last_line(result))
         bundles.append(f"{bundle}/")
     (site_dir / MANIFEST).write_text(json.dumps(bundles), encoding="utf-8")
     for bundle in sorted(set(last) - set(bundles)):  # a --dirty build into a folder that had more parts
