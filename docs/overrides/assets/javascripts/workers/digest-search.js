@@ -20,7 +20,7 @@
  *
  * Everything else — ranking, field boosts, highlighting, grouping by page —
  * stays Material's. The original worker's address comes in ?worker=, set by
- * the page (docs/overrides/main.html), so a Material upgrade that renames the
+ * the page (assets/javascripts/digest-config.js), so a Material upgrade that renames the
  * worker keeps working.
  */
 (function () {
