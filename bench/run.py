@@ -21,7 +21,8 @@ in separate processes and in the same run:
 
 and reports seconds, MB/s, articles/s, peak memory (max RSS of the process and
 the workers it waited for), the search index's bytes, and the ratios to the
-floor. Targets are read off this report, not asserted in unit tests: the
+floor; then the search tests' query set asked of the built archive (the corpus
+holds the five seed pages too, whose articles the queries want). Targets are read off this report, not asserted in unit tests: the
 machines are noisy, so only ratios measured side by side mean anything.
 """
 from __future__ import annotations
@@ -40,7 +41,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import PAGES_PER_DAY, make_corpus  # noqa: E402
-from tests.project import make_project  # noqa: E402
+from tests.project import TEST_SEEDS, make_project  # noqa: E402
 
 FLOOR = """
 import sys, time, warnings
@@ -93,7 +94,11 @@ def timed(command: list[str], cwd: Path = ROOT, env: dict | None = None) -> tupl
 def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict:
     corpus = work / f"corpus-{n_pages}"
     paths = make_corpus(n_pages, corpus)
-    megabytes = sum(p.stat().st_size for p in paths) / 1e6
+    # and the five seed pages, whose articles the search query set asks for (search_quality)
+    seeds = [corpus / f"seed-{page.name}" for page in sorted(TEST_SEEDS.glob("*.txt"))]
+    for seed in seeds:
+        seed.write_bytes((TEST_SEEDS / seed.name[len("seed-"):]).read_bytes())
+    megabytes = sum(p.stat().st_size for p in paths + seeds) / 1e6
     python = sys.executable
     env = dict(os.environ, NO_MKDOCS_2_WARNING="1")
     row = {"pages": n_pages, "MB": megabytes}
@@ -145,6 +150,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
         row["weight"] = weight_by_kind(site)
         row["largest_pages"] = largest_pages(site)
         row.update(first_result(site))
+        row.update(search_quality(site))
 
         # the next day's publication: the same 20 pages added, a clean build (as CI builds) with the cache kept
         for path in day:
@@ -219,6 +225,27 @@ def first_result(site: Path, query: str = "退役军人") -> dict:
     return {"first_result_bytes": total, "first_result_s": elapsed, "first_result_found": found > 0}
 
 
+def search_quality(site: Path) -> dict:
+    """The search tests' query set (tests/search_queries.yml) asked of the archive in Chromium. The
+    synthetic pages repeat each seed article's headline and lead over other paragraphs of its theme,
+    so any article under a wanted headline counts (bench/search_quality.py --same-headline)."""
+    from tests.browser import chromium_missing, load_query_set, run_queries, summarize
+    from tests.conftest import site_export
+
+    if chromium_missing():
+        return {}
+    export = site_export(site)
+    cases = load_query_set(ROOT / "tests" / "search_queries.yml", export, same_headline=True)
+    summary = summarize(cases, run_queries(site, cases))
+    # how many articles hold a missed query's text, and how many of those are under a wanted headline
+    texts = {a["url"]: a["title"] + "".join(a["paragraphs"]) for a in export["articles"]}
+    wanted = {case.query: set(case.want) for case in cases}
+    holders = {query: [url for url, text in texts.items() if query in text] for query, _, _ in summary["misses"]}
+    return {f"search_{key}": summary[key] for key in ("mrr", "first", "top3", "stray", "latency_median_ms")} | {
+        "search_misses": [(query, rank, len(holders[query]), len(wanted[query] & set(holders[query])))
+                          for query, rank, _ in summary["misses"]]}
+
+
 def largest_pages(site: Path) -> dict[str, list]:
     """The largest HTML page of each kind, [path, bytes]: what one click makes a phone download."""
     largest: dict[str, list] = {}
@@ -241,6 +268,21 @@ def pages_report(rows: list[dict]) -> str:
             cells = [f"{r['largest_pages'][k][1] / 1e3:,.0f} KB (`{r['largest_pages'][k][0]}`)"
                      if k in r["largest_pages"] else "—" for k in kinds]
             lines.append(f"| {r['pages']} | " + " | ".join(cells) + " |")
+    return "\n".join(lines)
+
+
+def search_report(rows: list[dict]) -> str:
+    """The search tests' bars on the archive (tests/test_search.py: first ≥ 0.9, top 3 = 1, no stray)."""
+    lines = ["| pages | articles | MRR | first | top 3 | stray results | median ms | queries not first: rank "
+             "(articles holding the query, of them under a wanted headline) |",
+             "| --- | --- | --- | --- | --- | --- | --- | --- |"]
+    for r in rows:
+        if "search_mrr" in r:
+            misses = ", ".join(f"{q}: {rank or '—'} ({held}, {good})"
+                               for q, rank, held, good in r["search_misses"]) or "—"
+            lines.append(f"| {r['pages']} | {r['articles']} | {r['search_mrr']:.3f} | {r['search_first']:.3f} | "
+                         f"{r['search_top3']:.3f} | {len(r['search_stray'])} | {r['search_latency_median_ms']:.0f} | "
+                         f"{misses} |")
     return "\n".join(lines)
 
 
@@ -320,6 +362,8 @@ def main(argv=None) -> int:
     print(weight_report(rows))
     print()
     print(pages_report(rows))
+    print()
+    print(search_report(rows))
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0

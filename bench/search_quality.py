@@ -1,13 +1,15 @@
 #!/usr/bin/env python3
 """Search quality and speed on a built site, measured in headless Chromium.
 
-    python bench/search_quality.py [--site DIR] [--queries tests/search_queries.yml] [--json]
+    python bench/search_quality.py [--site DIR] [--same-headline] [--queries tests/search_queries.yml] [--json]
 
 Builds the site with `mkdocs build` unless --site is given, types every query of
-the query set into Material's search box and reports the mean reciprocal rank,
-the share of queries whose wanted article comes first and in the top 3, the
-stray results of queries that should find nothing, the time from typing to
-results, and the search index's bytes per article.
+the query set into the site's search box (Material's index or Pagefind's, as the
+site was built) and reports the mean reciprocal rank, the share of queries whose
+wanted article comes first and in the top 3, the stray results of queries that
+should find nothing, the time from typing to results, and the search index's
+bytes per article. --same-headline: any article under a wanted headline counts
+(a site of the benchmark's synthetic archive, bench/run.py).
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.browser import load_query_set, rank_of, run_queries, summarize  # noqa: E402
+from tests.conftest import site_export  # noqa: E402
 from tests.project import mkdocs_build  # noqa: E402
 
 
@@ -30,17 +33,19 @@ def build_site(out: Path) -> None:
         raise SystemExit(result.stderr[-2000:])
 
 
-def index_bytes_per_article(site: Path) -> tuple[int, float]:
-    index = site / "search" / "search_index.json"
-    articles = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))["articles"]
-    size = index.stat().st_size
-    return size, size / max(1, len(articles))
+def index_bytes_per_article(site: Path, articles: int) -> tuple[int, float]:
+    """Material's index, or Pagefind's parts (pagefind/, pagefind-2/, ...) when the site has them."""
+    files = [f for part in site.glob("pagefind*") for f in part.rglob("*") if f.is_file()]
+    size = sum(f.stat().st_size for f in files) or (site / "search" / "search_index.json").stat().st_size
+    return size, size / max(1, articles)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
     parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "search_queries.yml")
+    parser.add_argument("--same-headline", action="store_true",
+                        help="any article under a wanted headline counts (the benchmark's synthetic archive)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
     args = parser.parse_args(argv)
 
@@ -48,11 +53,12 @@ def main(argv=None) -> int:
         site = args.site or Path(tmp) / "site"
         if not args.site:
             build_site(site)
-        export = json.loads((site / "data" / "articles.json").read_text(encoding="utf-8"))
-        cases = load_query_set(args.queries, export)
+        export = site_export(site)
+        cases = load_query_set(args.queries, export, same_headline=args.same_headline)
         answers = run_queries(site, cases)
         summary = summarize(cases, answers)
-        summary["index_bytes"], summary["index_bytes_per_article"] = index_bytes_per_article(site)
+        summary["index_bytes"], summary["index_bytes_per_article"] = index_bytes_per_article(
+            site, len(export["articles"]))
 
     if args.json:
         print(json.dumps(summary, ensure_ascii=False, indent=1))

@@ -11,6 +11,7 @@ import contextlib
 import functools
 import http.server
 import os
+import re
 import shutil
 import statistics
 import threading
@@ -119,7 +120,7 @@ class SearchBox:
         self.base_url = base_url
         self.input = page.locator("input.md-search__input")
 
-    def open(self):
+    def open(self, timeout_s: float = 120.0):
         icon = self.page.locator("label.md-header__button[for=__search]").first
         if icon.is_visible():  # phone layout: the box hides behind an icon and slides in
             icon.click()
@@ -127,9 +128,14 @@ class SearchBox:
             self.input.focus()
         else:
             self.input.click()
-        # The worker builds the index in the background; wait until it answers.
+        # The worker loads the index in the background; until it is ready, Material shows the message
+        # the page came with ("正在初始化搜索引擎") and drops what is typed. Wait until the message changes
+        # (a query asked earlier found nothing on a 300-article site, whose index takes longer to load).
+        served = self.page.request.get(self.page.url).text()
+        loading = re.search(r'class="?md-search-result__meta"?>([^<]*)<', served).group(1).strip()
         self.page.wait_for_function(
-            "() => !!document.querySelector('.md-search-result__meta')", timeout=15000)
+            "loading => document.querySelector('.md-search-result__meta').textContent.trim() !== loading",
+            arg=loading, timeout=timeout_s * 1000)
 
     def ask(self, query: str, settle_ms: int = 300, timeout_s: float = 10.0) -> SearchAnswer:
         self.input.fill("")
@@ -199,17 +205,27 @@ def summarize(cases: list[QueryCase], answers: list[SearchAnswer]) -> dict:
     }
 
 
-def load_query_set(path: Path, export: dict) -> list[QueryCase]:
-    """The query set with wanted headlines resolved to article paths (unknown headlines fail loudly)."""
+def load_query_set(path: Path, export: dict, *, same_headline: bool = False) -> list[QueryCase]:
+    """The query set with wanted headlines resolved to article paths (unknown headlines fail loudly).
+
+    ``same_headline``: every article under a wanted headline is wanted, not only the last one (the
+    benchmark's synthetic archive repeats each seed article's headline and lead over its other pages).
+    """
     import yaml
 
-    by_title = {a["title"]: a["url"] for a in export["articles"]}
+    by_title: dict[str, list[str]] = {}
+    for a in export["articles"]:
+        if same_headline:
+            by_title.setdefault(a["title"], []).append(a["url"])
+        else:
+            by_title[a["title"]] = [a["url"]]
     cases = []
     for entry in yaml.safe_load(path.read_text(encoding="utf-8")):
         unknown = [t for t in entry["want"] if t not in by_title]
         if unknown:
             raise ValueError(f"{path.name}: query {entry['query']!r} wants unknown headline(s) {unknown}")
-        cases.append(QueryCase(str(entry["query"]), tuple(by_title[t] for t in entry["want"]), entry["kind"]))
+        wanted = tuple(url for t in entry["want"] for url in by_title[t])
+        cases.append(QueryCase(str(entry["query"]), wanted, entry["kind"]))
     return cases
 
 
