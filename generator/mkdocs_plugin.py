@@ -8,7 +8,8 @@ tells ``mkdocs serve`` to watch the seeds folder and the theme file. With
 renders only the generated pages whose inputs changed since the last build
 into the same site folder (``BuiltPages``). Every build takes the HTML of a
 generated page whose Markdown was converted before from the cache instead of
-converting it again (``ConvertedPages``).
+converting it again (``ConvertedPages``), and converts the others on all cores
+before MkDocs' own loop, which converts one page after another, takes them.
 """
 from __future__ import annotations
 
@@ -50,6 +51,7 @@ class DigestConfig(base.Config):
     feed_size = c.Type(int, default=FEED_SIZE)  # the newest articles the Atom feed lists
     listing_size = c.Type(int, default=LISTING_SIZE)  # articles per part of a theme, place, tag or the timeline
     pagefind_part_size = c.Type(int, default=PART_SIZE)  # articles per Pagefind index (its memory grows with it)
+    jobs = c.Optional(c.Type(int))  # processes that work pages and convert them at once (default: one per core)
 
 
 def in_navigation(path: str) -> bool:
@@ -86,6 +88,7 @@ class GeneratedPage(File):
 class DigestPlugin(BasePlugin[DigestConfig]):
     session: Session | None = None
     serving = False
+    dirty = False
     indexer: subprocess.Popen | None = None  # Pagefind, indexing the last build under `mkdocs serve`
     last_site = None  # under `mkdocs serve`, the last site built
 
@@ -94,6 +97,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         # and with it the session: the pages an edit did not touch are not read again.
         self.session = Session()
         self.serving = command == "serve"
+        self.dirty = dirty
 
     def on_shutdown(self):
         self.stop_indexer()
@@ -121,6 +125,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             pagefind_from=self.config.pagefind_from,
             listing_size=self.config.listing_size,
             feed_size=self.config.feed_size,
+            workers=self.config.jobs,
         )
         if self.config.nav and config.nav is None:
             config.nav = self.navigation(config)
@@ -193,6 +198,18 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         log.info(f"{len(site.report.pages)} pages → {len(site.digest.articles)} articles")
         return files
 
+    def on_nav(self, nav, config, files):
+        # Every page exists now, and MkDocs is about to convert them one after another: convert the
+        # generated pages the cache lacks on all cores first (not under `mkdocs serve`, whose live
+        # reload server runs threads a fork would copy mid-step; an edit there converts a few pages).
+        if hasattr(self, "conversions") and not self.serving:
+            pages = [f.page for f in files.documentation_pages() if isinstance(f, GeneratedPage)
+                     and f.page is not None and (f.is_modified() or not self.dirty)]
+            jobs = self.config.jobs or os.cpu_count() or 1
+            if self.conversions.preconvert(pages, config, files, jobs):
+                log.info(f"{self.conversions.preconverted} generated pages converted in {jobs} processes")
+        return nav
+
     def on_pre_page(self, page, config, files):
         if isinstance(page.file, GeneratedPage) and hasattr(self, "conversions"):
             self.conversions.attach(page, files)
@@ -216,8 +233,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if hasattr(self, "conversions"):
             self.conversions.prune()
             if self.conversions.taken + self.conversions.converted:
-                log.info(f"HTML of {self.conversions.taken} generated pages from the cache, "
-                         f"{self.conversions.converted} converted from Markdown")
+                done = self.conversions.preconverted  # kept by this build's processes, then taken
+                log.info(f"HTML of {self.conversions.taken - done} generated pages from the cache, "
+                         f"{self.conversions.converted + done} converted from Markdown")
         if getattr(self, "search", "material") != "pagefind":
             return
         # Index the article pages only, their content only (not navigation), in parts of bounded

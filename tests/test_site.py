@@ -421,6 +421,30 @@ def test_a_clean_build_takes_the_html_of_unchanged_pages_from_the_cache(tmp_path
     assert [path for path in expected if got[path] != expected[path]] == []
 
 
+def test_pages_converted_on_all_cores_give_the_site_one_process_gives(tmp_path):
+    """MkDocs converts one page after another; the plugin converts the generated pages in forked
+    processes first (``jobs``, default one per core) and MkDocs takes their HTML: the same site,
+    byte for byte, as one process builds, with every page converted once and no warning."""
+    from tests.project import make_project, mkdocs_build
+
+    def files(folder):
+        return {p.relative_to(folder).as_posix(): p.read_bytes() for p in folder.rglob("*") if p.is_file()}
+
+    builds = {}
+    for jobs in (1, 2):
+        project = make_project(SEEDS, tmp_path / f"jobs-{jobs}", cache=str(tmp_path / f"cache-{jobs}"), jobs=jobs)
+        result = mkdocs_build(tmp_path / f"site-{jobs}", project=project)
+        assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr[-3000:]
+        builds[jobs] = result.stderr
+    assert "converted in 2 processes" in builds[2] and "converted in" not in builds[1].replace("converted from", "")
+    for stderr in builds.values():
+        taken, converted = map(int, re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted",
+                                              stderr).groups())
+        assert taken == 0 and converted > 80
+    one, two = files(tmp_path / "site-1"), files(tmp_path / "site-2")
+    assert set(one) == set(two) and [path for path in one if one[path] != two[path]] == []
+
+
 def test_converted_html_is_kept_only_from_a_conversion_without_warnings(tmp_path, monkeypatch):
     """A strict build must fail on a page's warning again: such a conversion is not kept. One
     without warnings comes back with its table of contents, title and anchors."""

@@ -4,7 +4,7 @@
   ``--dirty`` build (``mkdocs serve --dirty``) renders only the pages whose inputs changed, and
   removes the pages that build wrote and this one no longer generates.
 * ``ConvertedPages`` — the HTML Python-Markdown made of each generated page, under what it was
-  made from, so any build converts only the pages whose Markdown changed.
+  made from, so any build converts only the pages whose Markdown changed, and those on all cores.
 
 Both work on MkDocs' Page and File objects (``mkdocs_plugin`` hands them over); the stages of the
 generator know nothing of them.
@@ -12,13 +12,16 @@ generator know nothing of them.
 from __future__ import annotations
 
 import functools
+import gc
 import hashlib
 import importlib.metadata
 import json
 import logging
+import multiprocessing
 import os
 import pickle
 import re
+import sys
 import zlib
 from pathlib import Path
 
@@ -106,6 +109,7 @@ def site_fingerprint(config) -> str:
 
 
 ENTRY_NAME = re.compile(r"[0-9a-f]{40}")  # ConvertedPages.entry
+PRECONVERT_MIN = 20  # pages per process below which forking costs more than it saves
 
 
 class ConvertedPages:
@@ -130,7 +134,8 @@ class ConvertedPages:
         self.folder = cache_dir / self.FOLDER if cache_dir is not None else None
         self.fingerprint = fingerprint
         self.expected: set[str] = set()  # this build's entries, converted or not
-        self.taken = self.converted = 0
+        self.taken = self.converted = 0  # this build's pages restored from the folder / converted here
+        self.preconverted = 0  # of those taken, converted by this build's processes (preconvert)
 
     def entry(self, path: str, key: str) -> str:
         return hashlib.sha256(f"{self.fingerprint}\0{path}\0{key}".encode("utf-8")).hexdigest()[:40]
@@ -156,6 +161,53 @@ class ConvertedPages:
             page.render = functools.partial(self.restore, page, kept, links)
         else:
             page.render = functools.partial(self.convert, page, entry)
+
+    def preconvert(self, pages: list[Page], config, files: Files, jobs: int) -> int:
+        """Convert, in ``jobs`` processes at once, the pages whose HTML is not kept, and keep it:
+        MkDocs converts one page after another, and converting is half of a clean build, so on a
+        machine of two cores (a CI runner's) one core idled for half the build. MkDocs' own loop
+        then takes the HTML from the cache (``attach``). The processes are forked from this one,
+        so they share its pages, files and settings as they are: on Linux only (Windows cannot
+        fork; macOS' system libraries may not survive it). Without a cache folder or with little
+        to do, MkDocs converts as before. Returns how many pages were converted and kept."""
+        if self.folder is None or jobs < 2 or not sys.platform.startswith("linux"):
+            return 0
+        todo = [page for page in pages if getattr(page.file, "key", "")
+                and not (self.folder / self.entry(page.file.src_uri, page.file.key)).is_file()]
+        if len(todo) < jobs * PRECONVERT_MIN:
+            return 0
+        self.folder.mkdir(parents=True, exist_ok=True)
+        fork = multiprocessing.get_context("fork")
+        gc.freeze()  # a child that walked the parent's objects to collect them would copy their memory
+        try:
+            workers = [fork.Process(target=self.convert_share, args=(todo[i::jobs], config, files))
+                       for i in range(jobs)]
+            for worker in workers:
+                worker.start()
+            for worker in workers:
+                worker.join()
+        finally:
+            gc.unfreeze()
+        self.preconverted = sum(1 for page in todo
+                                if (self.folder / self.entry(page.file.src_uri, page.file.key)).is_file())
+        return self.preconverted
+
+    def convert_share(self, pages: list[Page], config, files: Files) -> None:
+        """In a forked process: what MkDocs does to a page up to its HTML (read, plugins'
+        ``on_page_markdown``, convert), keeping the HTML of each page converted without a warning.
+        A page that warns is left to MkDocs, whose loop converts it again and reports it once."""
+        for name in ("", "mkdocs", "MARKDOWN"):
+            logging.getLogger(name).handlers.clear()  # the counter ``convert`` adds is all that listens
+        for page in pages:
+            config._current_page = page
+            try:
+                page.read_source(config)
+                page.markdown = config.plugins.on_page_markdown(page.markdown, page=page, config=config,
+                                                                files=files)
+                self.convert(page, self.entry(page.file.src_uri, page.file.key), config, files)
+                page.markdown, page.content, page.file._content = "", None, None  # kept on disk: let it go
+            except Exception:  # noqa: BLE001 - MkDocs meets it again in its own loop and reports it there
+                continue
 
     def restore(self, page: Page, kept: dict, links, config, files) -> None:
         page.content, page.toc = kept["content"], kept["toc"]
