@@ -42,6 +42,7 @@ sys.path.insert(0, str(ROOT))
 
 from bench.corpus import PAGES_PER_DAY, make_corpus  # noqa: E402
 from bench.memory import TreePeak  # noqa: E402
+from bench.search_quality import ask_query_set, pagefind_bytes  # noqa: E402
 from tests.project import TEST_SEEDS, make_project  # noqa: E402
 
 FLOOR = """
@@ -148,8 +149,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
                                       cwd=project, env=env)[0]
         row["mkdocs_dirty_rendered"] = sum(1 for page in site.rglob("index.html") if page.stat().st_mtime > started)
         row["search_index_bytes"] = (site / "search" / "search_index.json").stat().st_size
-        row["pagefind_bytes"] = sum(f.stat().st_size for part in site.glob("pagefind*") for f in part.rglob("*")
-                                    if f.is_file())  # its index's parts: pagefind/, pagefind-2/, ...
+        row["pagefind_bytes"] = pagefind_bytes(site)
         row["html_pages"] = sum(1 for _ in site.rglob("index.html"))
         row["weight"] = weight_by_kind(site)
         row["largest_pages"] = largest_pages(site)
@@ -233,14 +233,11 @@ def search_quality(site: Path) -> dict:
     """The search tests' query set (tests/search_queries.yml) asked of the archive in Chromium. The
     synthetic pages repeat each seed article's headline and lead over other paragraphs of its theme,
     so any article under a wanted headline counts (bench/search_quality.py --same-headline)."""
-    from tests.browser import chromium_missing, load_query_set, run_queries, summarize
-    from tests.conftest import site_export
+    from tests.browser import chromium_missing
 
     if chromium_missing():
         return {}
-    export = site_export(site)
-    cases = load_query_set(ROOT / "tests" / "search_queries.yml", export, same_headline=True)
-    summary = summarize(cases, run_queries(site, cases))
+    export, cases, _, summary = ask_query_set(site, same_headline=True)
     # how many articles hold a missed query's text, and how many of those are under a wanted headline
     texts = {a["url"]: a["title"] + "".join(a["paragraphs"]) for a in export["articles"]}
     wanted = {case.query: set(case.want) for case in cases}

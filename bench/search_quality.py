@@ -33,17 +33,32 @@ def build_site(out: Path) -> None:
         raise SystemExit(result.stderr[-2000:])
 
 
+QUERIES = ROOT / "tests" / "search_queries.yml"
+
+
+def pagefind_bytes(site: Path) -> int:
+    """The bytes of Pagefind's index parts (pagefind/, pagefind-2/, ...); 0 for a site without."""
+    return sum(f.stat().st_size for part in site.glob("pagefind*") for f in part.rglob("*") if f.is_file())
+
+
 def index_bytes_per_article(site: Path, articles: int) -> tuple[int, float]:
-    """Material's index, or Pagefind's parts (pagefind/, pagefind-2/, ...) when the site has them."""
-    files = [f for part in site.glob("pagefind*") for f in part.rglob("*") if f.is_file()]
-    size = sum(f.stat().st_size for f in files) or (site / "search" / "search_index.json").stat().st_size
+    """Material's index, or Pagefind's parts when the site has them."""
+    size = pagefind_bytes(site) or (site / "search" / "search_index.json").stat().st_size
     return size, size / max(1, articles)
+
+
+def ask_query_set(site: Path, queries: Path = QUERIES, *, same_headline: bool = False):
+    """The query set typed into the built site's search box: (export, cases, answers, summary)."""
+    export = site_export(site)
+    cases = load_query_set(queries, export, same_headline=same_headline)
+    answers = run_queries(site, cases)
+    return export, cases, answers, summarize(cases, answers)
 
 
 def main(argv=None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--site", type=Path, help="an already built site (default: build one)")
-    parser.add_argument("--queries", type=Path, default=ROOT / "tests" / "search_queries.yml")
+    parser.add_argument("--queries", type=Path, default=QUERIES)
     parser.add_argument("--same-headline", action="store_true",
                         help="any article under a wanted headline counts (the benchmark's synthetic archive)")
     parser.add_argument("--json", action="store_true", help="print the summary as JSON")
@@ -53,10 +68,7 @@ def main(argv=None) -> int:
         site = args.site or Path(tmp) / "site"
         if not args.site:
             build_site(site)
-        export = site_export(site)
-        cases = load_query_set(args.queries, export, same_headline=args.same_headline)
-        answers = run_queries(site, cases)
-        summary = summarize(cases, answers)
+        export, cases, answers, summary = ask_query_set(site, args.queries, same_headline=args.same_headline)
         summary["index_bytes"], summary["index_bytes_per_article"] = index_bytes_per_article(
             site, len(export["articles"]))
 

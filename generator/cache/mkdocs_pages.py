@@ -172,8 +172,7 @@ class ConvertedPages:
         to do, MkDocs converts as before. Returns how many pages were converted and kept."""
         if self.folder is None or jobs < 2 or not sys.platform.startswith("linux"):
             return 0
-        todo = [page for page in pages if getattr(page.file, "key", "")
-                and not (self.folder / self.entry(page.file.src_uri, page.file.key)).is_file()]
+        todo = [page for page in pages if getattr(page.file, "key", "") and not self.is_kept(page)]
         if len(todo) < jobs * PRECONVERT_MIN:
             return 0
         self.folder.mkdir(parents=True, exist_ok=True)
@@ -188,9 +187,11 @@ class ConvertedPages:
                 worker.join()
         finally:
             gc.unfreeze()
-        self.preconverted = sum(1 for page in todo
-                                if (self.folder / self.entry(page.file.src_uri, page.file.key)).is_file())
+        self.preconverted = sum(1 for page in todo if self.is_kept(page))
         return self.preconverted
+
+    def is_kept(self, page: Page) -> bool:
+        return (self.folder / self.entry(page.file.src_uri, page.file.key)).is_file()
 
     def convert_share(self, pages: list[Page], config, files: Files) -> None:
         """In a forked process: what MkDocs does to a page up to its HTML (read, plugins'
