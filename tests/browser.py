@@ -131,8 +131,12 @@ class SearchBox:
         # The worker loads the index in the background; until it is ready, Material shows the message
         # the page came with ("正在初始化搜索引擎") and drops what is typed. Wait until the message changes
         # (a query asked earlier found nothing on a 300-article site, whose index takes longer to load).
+        # (The box comes with the page, or from the script the page names: generator/shared_chrome.py.)
         served = self.page.request.get(self.page.url).text()
-        loading = re.search(r'class="?md-search-result__meta"?>([^<]*)<', served).group(1).strip()
+        box = self.page.evaluate("(document.querySelector('script[src*=digest-search-box]') || {}).src")
+        if box:
+            served += self.page.request.get(box).text()
+        loading = re.search(r'class=\\?"?md-search-result__meta\\?"?>([^<]*)<', served).group(1).strip()
         self.page.wait_for_function(
             "loading => document.querySelector('.md-search-result__meta').textContent.trim() !== loading",
             arg=loading, timeout=timeout_s * 1000)

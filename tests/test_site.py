@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.shared_chrome import SEARCH_BOX_SCRIPT, SETTINGS_SCRIPT
 from tests.conftest import SEEDS, readable, site_export
 
 
@@ -551,8 +552,8 @@ def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_pat
 
 def test_an_article_page_carries_the_top_level_links_not_the_navigation_tree(site, seed_export):
     """The year's 40,000 article pages: a compact sidebar of the site's top-level links (the drawer on
-    a phone), no section tabs, no table of contents and no palette icons, Material's settings in
-    UTF-8; the overview pages keep Material's navigation."""
+    a phone), no section tabs, no table of contents and no palette icons, Material's settings not
+    in the page but in a cached file, in UTF-8; the overview pages keep Material's navigation."""
     article = readable(site / seed_export["articles"][0]["url"] / "index.html")
     nav = re.search(r'<nav class="md-nav md-nav--primary".*?</nav>', article, re.S).group(0)
     for name in ("首页", "地点", "时间线", "标签", *(t["name"] for t in seed_export["themes"].values())):
@@ -560,30 +561,37 @@ def test_an_article_page_carries_the_top_level_links_not_the_navigation_tree(sit
     assert len(nav.encode()) < 3000 and "md-tabs" not in article and "__palette_0\"" in article
     assert 'for="__palette_1"' not in article  # the toggle's label and icon
     assert "md-sidebar--secondary" not in article
-    settings = re.search(r'<script id="__config"[^>]*>(.*?)</script>', article, re.S).group(1)
-    assert "已复制" in settings and "\\u" not in settings
+    assert "__config" not in article
+    settings = re.search(r"var shared = (.*)", (site / SETTINGS_SCRIPT).read_text(encoding="utf-8")).group(1)
+    assert "已复制" in settings and "\\u" not in settings and '"base": ""' in settings
     home = readable(site / "index.html")
     assert "md-tabs" in home and 'for="__palette_1"' in home
 
 
 def test_every_page_takes_its_icons_and_early_scripts_from_files_the_browser_caches(site, seed_export):
-    """A year's 40,000 article pages each carried 1.4 KB of inline icons and 1.4 KB of inline
-    scripts; they are now in assets/ (docs/overrides/.icons/digest/, partials/javascripts/). Every
-    icon a page names is in the sprite, and in Chromium the icons draw, the reader's colour scheme
-    follows them from page to page and search runs through the digest's worker."""
+    """A year's 40,000 article pages each carried 1.4 KB of inline icons, 1.4 KB of inline
+    scripts and 1 KB of Material's settings; they are now in assets/ (docs/overrides/.icons/digest/,
+    partials/javascripts/, generator/material_settings.py). Every icon a page names is in the
+    sprite, and in Chromium the icons draw, the reader's colour scheme follows them from page to
+    page, Material's settings are in place (its search box speaks Chinese) and search runs through
+    the digest's worker."""
     from tests.browser import chromium, serve
     from tests.conftest import require_chromium
 
     article_path = seed_export["articles"][0]["url"]
     sprite = (site / "assets/images/digest-icons.svg").read_text(encoding="utf-8")
     symbols = set(re.findall(r'<symbol id="([^"]+)"', sprite))
+    search_box = (site / SEARCH_BOX_SCRIPT).read_text(encoding="utf-8")
+    in_box = re.findall(r'<use href=\\"[^"#> ]*digest-icons\.svg#([\w-]+)', search_box)
+    assert len(in_box) == 3 and set(in_box) <= symbols
     for path in ("index.html", f"{article_path}index.html", "tags/index.html"):
         page = readable(site / path)
         used = re.findall(r'<use href="?[^"#> ]*digest-icons\.svg#([\w-]+)', page)
-        assert len(used) >= 6 and set(used) <= symbols, (path, used)
+        assert len(used) >= 3 and set(used) <= symbols, (path, used)
+        assert 'data-md-component="search"' not in page and SEARCH_BOX_SCRIPT in page, path
         chrome = page[:page.index("<article")] + page[page.index("</article>"):]
         inline = re.findall(r"<script(?![^>]*\bsrc=)[^>]*>(.*?)</script>", chrome, re.S)
-        assert sum(len(s) for s in inline) < 1500, path  # the settings (__config) and a line of Material's
+        assert not inline and "__config" not in page, path
         assert "<path" not in chrome.split('class="md-header__option"')[0], path  # header icons by reference
 
     require_chromium()
@@ -599,10 +607,14 @@ def test_every_page_takes_its_icons_and_early_scripts_from_files_the_browser_cac
         desktop.unroute("**/bundle.*.min.js")
         desktop.reload()
         desktop.wait_for_load_state("load")
-        assert desktop.evaluate("document.querySelector('.md-logo svg').getBBox().width") > 0
+        for icon in (".md-logo svg", ".md-search__icon svg"):  # the search box's, from its script
+            assert desktop.evaluate(f"document.querySelector('{icon}').getBBox().width") > 0, icon
         assert desktop.evaluate("__md_scope.href") == base_url
-        worker = desktop.evaluate("JSON.parse(document.getElementById('__config').textContent).search")
-        assert "/assets/javascripts/workers/digest-" in worker
+        settings = desktop.evaluate("JSON.parse(document.getElementById('__config').textContent)")
+        assert "/assets/javascripts/workers/digest-" in settings["search"] and settings["base"] == base_url
+        desktop.fill("input[data-md-component=search-query]", "不存在的词语")
+        desktop.wait_for_function("document.querySelector('.md-search-result__meta').textContent"
+                                  ".includes('没有找到符合条件的结果')")
         phone = browser.new_page(viewport={"width": 390, "height": 844}, is_mobile=True)
         phone.goto(base_url + article_path)
         phone.wait_for_load_state("load")

@@ -1,0 +1,133 @@
+"""What Material puts in every page for its JavaScript alone, served once from files the browser caches.
+
+Material writes into every page the settings its JavaScript reads (the features, the Chinese
+strings of its search box, its search worker's address: ``#__config``, JSON) and its search box,
+which does nothing without JavaScript: 2.3 KB of each of a year's 40,000 article pages, the same
+in all but the relative paths. ``docs/overrides/main.html`` passes what Material rendered through
+``SharedSettings.take`` and ``SharedSearchBox.take``: the first page's, its paths made relative to
+the site's root, is kept, and every page that would carry the same leaves it out. The theme's
+``assets/javascripts/digest-config.js`` and ``digest-search-box.js``, templates the plugin renders
+after the build (``script``), put it back where it was before Material's bundle reads it.
+
+A page whose settings or box differ (a later Material that sets some per page) keeps its own,
+which the scripts then leave as it is. Everything comes from Material's own output: nothing here
+repeats its templates, so an upgrade that renames its search worker changes the files, not this code.
+"""
+from __future__ import annotations
+
+import json
+import re
+
+from markupsafe import Markup
+
+SETTINGS = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
+SETTINGS_SCRIPT = "assets/javascripts/digest-config.js"  # in the theme (docs/overrides/) and the site
+SEARCH_BOX = '<div class="md-search" data-md-component="search" role="dialog">'
+SEARCH_BOX_SCRIPT = "assets/javascripts/digest-search-box.js"
+ROOT = "{root}"  # the site's root in a shared search box: the script puts in the address
+LINK = re.compile(r'\b(href|src)="([^"]*)"')
+
+
+def from_root(base_url: str) -> str:
+    """What a page puts before a path from the site's root (MkDocs' ``url`` filter)."""
+    return "" if base_url in ("", ".") else base_url.rstrip("/") + "/"  # the home page's paths have no ./
+
+
+def site_wide(element: str, base_url: str) -> dict | None:
+    """The settings in Material's ``#__config`` element as any page could use them: no ``base``
+    (the script puts in the site's root) and the worker's address from the site's root;
+    None for markup this does not know."""
+    found = SETTINGS.search(element)
+    if not found:
+        return None
+    try:
+        settings = json.loads(found.group(1))
+    except ValueError:
+        return None
+    prefix = from_root(base_url)
+    if not isinstance(settings, dict) or settings.get("base") != base_url \
+            or not str(settings.get("search", "")).startswith(prefix):
+        return None
+    return {**settings, "base": "", "search": settings["search"][len(prefix):]}
+
+
+class SharedSettings:
+    """One build's shared settings: the first page's, then each page's check against them."""
+
+    def __init__(self) -> None:
+        self.settings: dict | None = None
+
+    def take(self, element: str, base_url: str) -> str:
+        """What a page carries of Material's settings element: nothing when the shared file
+        holds the same settings, else the element itself."""
+        settings = site_wide(element, base_url)
+        if settings is None:
+            return element
+        if self.settings is None:
+            self.settings = settings
+        return "" if settings == self.settings else element
+
+    def script(self, template) -> str:
+        """The theme's ``digest-config.js`` (a Jinja template) with this build's settings;
+        ``null`` if no page was rendered with settings it could share."""
+        return template.render(settings=Markup(json.dumps(self.settings, ensure_ascii=False, sort_keys=True)))
+
+
+def element_end(html: str, start: int) -> int:
+    """Where the ``<div>`` opening at ``start`` closes (after its ``</div>``), or -1."""
+    depth = 0
+    for tag in re.finditer(r"<(/?)div\b", html[start:]):
+        depth += -1 if tag.group(1) else 1
+        if depth == 0:
+            end = html.find(">", start + tag.end())
+            return -1 if end < 0 else end + 1
+    return -1
+
+
+def box_from_root(box: str, base_url: str) -> str | None:
+    """The search box with its links from the site's root (``ROOT``), or None if one is not a
+    path under the page's ``base_url``."""
+    prefix = from_root(base_url)
+
+    def rooted(link: re.Match) -> str:
+        path = link.group(2)
+        if prefix and path.startswith(prefix):  # ../../assets/…, or /assets/… (the 404 page's)
+            path = path[len(prefix):]
+        elif re.match(r"[a-z][a-z0-9+.-]*:|#", path):  # another site's, or this page's
+            return link.group(0)
+        elif prefix or path.startswith("/"):  # not under the site's root
+            raise ValueError(path)
+        if path.startswith("../"):
+            raise ValueError(path)
+        return f'{link.group(1)}="{ROOT}{path}"'
+    try:
+        return LINK.sub(rooted, box)
+    except ValueError:
+        return None
+
+
+class SharedSearchBox:
+    """One build's shared search box: the first page's, then each page's check against it."""
+
+    def __init__(self) -> None:
+        self.box: str | None = None
+
+    def take(self, header: str, base_url: str) -> str:
+        """A page's header with Material's search box replaced by the script that puts it back,
+        when the shared file holds the same box; else as it was."""
+        start = header.find(SEARCH_BOX)
+        end = element_end(header, start) if start >= 0 else -1
+        box = box_from_root(header[start:end], base_url) if end > 0 else None
+        if box is None:
+            return header
+        box = re.sub(r"\s+", " ", box)  # Material's indentation: one space renders as it does
+        if self.box is None:
+            self.box = box
+        if box != self.box:
+            return header
+        script = f'<script src="{from_root(base_url)}{SEARCH_BOX_SCRIPT}"></script>'
+        return header[:start] + script + header[end:]
+
+    def script(self, template) -> str:
+        """The theme's ``digest-search-box.js`` with this build's box; ``null`` if none."""
+        return template.render(box=Markup(json.dumps(self.box, ensure_ascii=False)))
