@@ -220,18 +220,22 @@ def test_a_listing_size_below_one_is_refused(seed_digest):
 
 def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link_there(seed_digest):
     """Material's chips stay (front matter `tags`); a tag shared by two or more articles has its
-    own page, in parts like any listing, and `digest_tags` tells the chip where it leads."""
+    own page, in parts like any listing, and `digest_tags` tells the chip where it leads. A tag
+    that names one of the article's places leads to the place's page instead, and the article is
+    not listed under it on a tag page."""
     import yaml
 
-    from generator.link.ids import by_tag, pinyin_of, tags_of
-    from generator.render.listings import newest_first, tag_slugs
+    from generator.link.ids import by_place, by_tag, pinyin_of, place_tags, tags_of
+    from generator.render.listings import newest_first, place_slugs, tag_slugs
 
     files = render_site(seed_digest, listing_size=3)
     articles = newest_first(seed_digest.articles)
     index = by_tag(articles)
     slugs = tag_slugs(index)
-    counts = Counter(t for a in articles for t in tags_of(a))
+    places = place_slugs(by_place(articles))
+    counts = Counter(t for a in articles for t in tags_of(a) if t not in place_tags(a))
     assert set(index) == {t for t, n in counts.items() if n >= 2} and len(index) < len(counts)
+    assert sum(len(place_tags(a)) for a in articles) > len(articles) / 2  # the seeds name places
     for tag, members in index.items():
         listed = [s for part in _parts(files, f"tags/{slugs[tag]}") for s in _listed(part)]
         assert listed == [a.slug for a in members], tag
@@ -242,7 +246,10 @@ def test_each_shared_tag_has_a_page_that_lists_its_articles_and_their_chips_link
     for a in articles:
         meta = yaml.safe_load(files[f"articles/{a.slug}.md"].split("---\n")[1])
         assert meta["tags"] == list(tags_of(a))
-        assert meta["digest_tags"] == {t: slugs[t] for t in tags_of(a) if t in index}
+        assert meta["digest_tags"] == ({t: f"places/{places[path]}" for t, path in place_tags(a).items()}
+                                       | {t: f"tags/{slugs[t]}" for t in tags_of(a)
+                                          if t in index and t not in place_tags(a)})
+        assert all(a not in index.get(t, []) for t in place_tags(a))
 
 
 def test_names_that_read_alike_get_distinct_slugs():

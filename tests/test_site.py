@@ -294,16 +294,23 @@ def test_a_reader_pages_through_a_listing_on_a_phone(paged_site):
 
 
 def test_a_tag_chip_leads_to_the_tag_page_listing_the_article(site, seed_digest):
-    from generator.link.ids import by_tag, tags_of
-    from generator.render.listings import tag_slugs
+    """...or, for a tag naming one of the article's places, to the place's page listing it."""
+    from generator.link.ids import by_place, by_tag, place_tags, tags_of
+    from generator.render.listings import place_slugs, tag_slugs
 
     index = by_tag(list(seed_digest.articles))
     slugs = tag_slugs(index)
-    article = max(seed_digest.articles, key=lambda a: sum(t in index for t in tags_of(a)))
+    places = place_slugs(by_place(list(seed_digest.articles)))
+    article = max(seed_digest.articles, key=lambda a: sum(t in index for t in tags_of(a)) + len(place_tags(a)))
     html = _html(site, article.url)
     chips = re.search(r'<nav class="md-tags"[^>]*>(.*?)</nav>', html, re.S).group(1)
+    assert place_tags(article)
     for tag in tags_of(article):
-        if tag in index:
+        if tag in place_tags(article):
+            slug = places[place_tags(article)[tag]]
+            assert f'<a class="md-tag" href="../../places/{slug}/">{tag}</a>' in chips
+            assert article.url in _html(site, f"places/{slug}")
+        elif tag in index:
             assert f'<a class="md-tag" href="../../tags/{slugs[tag]}/">{tag}</a>' in chips  # minified: sorted
             assert article.url in _html(site, f"tags/{slugs[tag]}")
         else:

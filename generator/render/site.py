@@ -17,8 +17,9 @@ from generator.render.feed import FEED_PATH, feed_file, newest_date
 from generator.render.listings import (listing_page, listing_parts, newest_first, place_slugs,
                                        tag_slugs, theme_pages_of, theme_places_of, timeline_months)
 from generator.render.text import Deferred, environment, fingerprint, md, page, text_of
-from generator.render.views import (article_view, dated_view, home_view, listing_view, place_view, places_view,
-                                    shown_related, theme_names, theme_overview, timeline_item, timeline_view)
+from generator.render.views import (article_view, chip_links, dated_view, home_view, listing_view, place_view,
+                                    places_view, shown_related, theme_names, theme_overview, timeline_item,
+                                    timeline_view)
 
 TOP_TAGS = 100  # the most used tags, listed on the tags page above the index by initial
 
@@ -103,7 +104,7 @@ def article_file(env: Environment, a: Article, names: dict[str, str], by_id: dic
                                      "related": shown_related(a, others), "search": search}), render)
     # Made from unchanged page work: the few values that vary say whether the page changed (the
     # related list as shown, no scores; where its place links and tag chips lead).
-    links = ([slugs[p.path] for p in a.analysis.places], [tag_pages.get(t) for t in link.tags_of(a)])
+    links = ([slugs[p.path] for p in a.analysis.places], chip_links(a, slugs, tag_pages))
     return Deferred(fingerprint(own, shown_related(a, others), links, search), render)
 
 

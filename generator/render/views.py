@@ -66,13 +66,22 @@ def article_view(a: Article, names: dict[str, str], place_slugs: dict[tuple[str,
         "primary": a.theme_keys[0], "primary_name": md(names[a.theme_keys[0]]),
         "summary": md("".join(an.summary)),
         "keywords": [md(k) for k in an.keywords],
-        "tags": [{"name": yaml_string(t), "slug": tag_pages.get(t)} for t in link.tags_of(a)],
+        "tags": [{"name": yaml_string(tag), "link": to} for tag, to in chip_links(a, place_slugs, tag_pages)],
         "figures": [{"value": md(f.value + f.unit), "text": md(f.text)} for f in an.figures],
         "body": body,
         "captions": [md(c) for c in d.captions], "credits": [md(c) for c in d.credits],
         "source": md(d.file), "lines": d.lines,
         "meta": {"newspaper": md(a.meta.newspaper), "edition": md(a.meta.edition), "date": a.meta.date or ""},
     }
+
+
+def chip_links(a: Article, place_slugs: dict[tuple[str, ...], str], tag_pages: dict[str, str]
+               ) -> list[tuple[str, str | None]]:
+    """Each of an article's tags with the page its chip leads to, from the site's root: the
+    place's page for a tag naming one of its places, else the tag's page if it has one."""
+    places = link.place_tags(a)
+    return [(tag, f"places/{place_slugs[places[tag]]}" if tag in places
+             else f"tags/{tag_pages[tag]}" if tag in tag_pages else None) for tag in link.tags_of(a)]
 
 
 def shown_related(a: Article, others: tuple[Article, ...]) -> list[dict]:
