@@ -21,7 +21,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-from jinja2 import pass_context
 from mkdocs.config import base
 from mkdocs.config import config_options as c
 from mkdocs.exceptions import PluginError
@@ -33,10 +32,10 @@ from generator.build import BuildError, build, gc_paused
 from generator.cache.mkdocs_pages import BuiltPages, ConvertedPages, markdown_fingerprint
 from generator.cache.pages import Session
 from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
-from generator.shared_chrome import SEARCH_BOX_SCRIPT, SETTINGS_SCRIPT, SharedSearchBox, SharedSettings
 from generator.pagefind_index import PART_SIZE, last_line
 from generator.render.export import EXPORT_PATH
 from generator.render.text import Deferred, text_of
+from generator.shared_chrome import SharedSearchBox, SharedSettings
 
 log = get_plugin_logger(__name__)
 
@@ -150,11 +149,9 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         env.policies["json.dumps_kwargs"] = {"sort_keys": True, "ensure_ascii": False}
         # What Material puts in every page for its JavaScript alone, from files the browser caches
         # (generator/shared_chrome.py; docs/overrides/main.html passes it through these filters).
-        self.env, self.shared = env, {SETTINGS_SCRIPT: SharedSettings(), SEARCH_BOX_SCRIPT: SharedSearchBox()}
-        filters = {SETTINGS_SCRIPT: "digest_shared_settings", SEARCH_BOX_SCRIPT: "digest_shared_search_box"}
-        for script, name in filters.items():
-            env.filters[name] = pass_context(
-                lambda context, html, shared=self.shared[script]: shared.take(html, context["base_url"]))
+        self.env, self.shared = env, (SharedSettings(), SharedSearchBox())
+        for shared in self.shared:
+            env.filters[shared.FILTER] = shared.filter
         return env
 
     def on_files(self, files: Files, config) -> Files:
@@ -234,10 +231,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         return html
 
     def on_post_build(self, config):
-        for name, shared in getattr(self, "shared", {}).items():
-            script = Path(config.site_dir, name)  # the theme's template, copied as it is: rendered
+        for shared in getattr(self, "shared", ()):
+            script = Path(config.site_dir, shared.SCRIPT)  # the theme's template, copied as it is: rendered
             script.parent.mkdir(parents=True, exist_ok=True)
-            script.write_text(shared.script(self.env.get_template(name)), encoding="utf-8")
+            script.write_text(shared.script(self.env.get_template(shared.SCRIPT)), encoding="utf-8")
         if hasattr(self, "built"):
             self.built.store(self.keys)
             removed = self.built.remove_stale(self.last, self.keys, config)

@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 
+from jinja2 import pass_context
 from markupsafe import Markup
 
 SETTINGS = re.compile(r'<script id="__config" type="application/json">(.*?)</script>', re.S)
@@ -51,8 +52,22 @@ def site_wide(element: str, base_url: str) -> dict | None:
     return {**settings, "base": "", "search": settings["search"][len(prefix):]}
 
 
-class SharedSettings:
+class Shared:
+    """One build's part of Material's pages served once: ``FILTER``, the Jinja filter that
+    ``main.html`` passes it through; ``SCRIPT``, the theme's script that puts it back."""
+    FILTER = SCRIPT = ""
+
+    @pass_context
+    def filter(self, context, html: str) -> str:
+        return self.take(html, context["base_url"])
+
+    def take(self, html: str, base_url: str) -> str:
+        raise NotImplementedError
+
+
+class SharedSettings(Shared):
     """One build's shared settings: the first page's, then each page's check against them."""
+    FILTER, SCRIPT = "digest_shared_settings", SETTINGS_SCRIPT
 
     def __init__(self) -> None:
         self.settings: dict | None = None
@@ -106,8 +121,9 @@ def box_from_root(box: str, base_url: str) -> str | None:
         return None
 
 
-class SharedSearchBox:
+class SharedSearchBox(Shared):
     """One build's shared search box: the first page's, then each page's check against it."""
+    FILTER, SCRIPT = "digest_shared_search_box", SEARCH_BOX_SCRIPT
 
     def __init__(self) -> None:
         self.box: str | None = None

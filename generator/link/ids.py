@@ -103,10 +103,16 @@ def place_tags(a: Article) -> dict[str, tuple[str, ...]]:
     return {tag: levels[tag] for tag in tags_of(a) if tag in levels}
 
 
+def keyword_tags_of(a: Article) -> list[str]:
+    """An article's tags but its places (``place_tags``)."""
+    places = place_tags(a)
+    return [tag for tag in tags_of(a) if tag not in places]
+
+
 def by_tag(articles: list[Article]) -> dict[str, list[Article]]:
     """The articles of every tag shared by at least TAG_PAGE_MIN articles, in the order given, by
     tag; an article is not listed under its places (``place_tags``)."""
-    index = grouped(articles, lambda a: [tag for tag in tags_of(a) if tag not in place_tags(a)])
+    index = grouped(articles, keyword_tags_of)
     return {tag: index[tag] for tag in sorted(tag for tag, arts in index.items() if len(arts) >= TAG_PAGE_MIN)}
 
 
