@@ -6,7 +6,8 @@
 For each corpus size N (pages made by bench/corpus.py, fixed seed) it times,
 in separate processes and in the same run:
 
-  floor     jieba.lcut over the corpus text (one process; the unavoidable cost)
+  floor     jieba.lcut over the corpus text (one process), and rjieba's cut of the same text
+            (what the generator segments with: the unavoidable cost)
   full      digest generate, empty cache
   unchanged digest generate again, nothing changed (what every rebuild pays), and
             the imports alone (what every new process pays)
@@ -55,6 +56,19 @@ jieba.initialize()
 text = "\\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt")))
 start = time.perf_counter()
 jieba.lcut(text)
+print(time.perf_counter() - start)
+"""
+
+# The same cut by rjieba (jieba's dictionary in Rust), which the generator segments with: the true
+# floor of its work (generator/analyze/segment.py)
+RJIEBA_FLOOR = """
+import sys, time
+from pathlib import Path
+import rjieba
+text = "\\n".join(p.read_text(encoding="utf-8") for p in sorted(Path(sys.argv[1]).glob("*.txt")))
+cutter = rjieba.Jieba()
+start = time.perf_counter()
+cutter.cut(text)
 print(time.perf_counter() - start)
 """
 
@@ -110,6 +124,8 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
 
     _, _, out, _ = timed([python, "-c", FLOOR, str(corpus)])
     row["floor_s"] = float(out.strip())
+    _, _, out, _ = timed([python, "-c", RJIEBA_FLOOR, str(corpus)])
+    row["rjieba_floor_s"] = float(out.strip())
 
     cache, out_dir = work / f"cache-{n_pages}", work / f"out-{n_pages}"
     generate = [python, "-m", "generator.cli", "generate", "--seeds", str(corpus), "--out", str(out_dir),
@@ -297,10 +313,11 @@ def stage_timings(stderr: str) -> dict[str, float]:
 
 
 def report(rows: list[dict]) -> str:
-    lines = ["| pages | MB | articles | floor s (MB/s) | full s (× floor, articles/s) | peak MB | one page changed s "
+    lines = ["| pages | MB | articles | floor s (MB/s) | rjieba floor s (MB/s) | full s (× floor, × rjieba floor, "
+             "articles/s) | peak MB | one page changed s "
              "(% of full) | nothing changed s (% of full) | start and imports s (% of full) | start, imports and the changed page alone s (% of full) | a day's 20 pages added s (% of full) | mkdocs build s (ms/article page) | mkdocs build --dirty after one page changed s (pages rendered) | mkdocs build after a day added, cache kept s (pages converted) | mkdocs peak MB | search index (KB/article) | "
              "downloaded before the first result (phone) |",
-             "| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |"]
+             "| --- |" + " --- |" * 17]
     for r in rows:
         mk = (f"{r['mkdocs_s']:.1f} ({1000 * r['mkdocs_s'] / r['articles']:.0f})" if "mkdocs_s" in r else "—")
         mk_peak = f"{r['mkdocs_peak_MB']:.0f}" if "mkdocs_peak_MB" in r else "—"
@@ -314,9 +331,12 @@ def report(rows: list[dict]) -> str:
                  if "changed_page_alone_s" in r else "—")
         first = (f"{r['first_result_bytes'] / 1e6:.2f} MB, {r['first_result_s']:.1f} s"
                  if "first_result_bytes" in r else "—")
+        rjieba = (f"{r['rjieba_floor_s']:.1f} ({r['MB'] / r['rjieba_floor_s']:.1f})" if "rjieba_floor_s" in r else "—")
+        rjieba_ratio = f"{r['full_s'] / r['rjieba_floor_s']:.0f}×, " if "rjieba_floor_s" in r else ""
         lines.append(
             f"| {r['pages']} | {r['MB']:.1f} | {r['articles']} | {r['floor_s']:.1f} ({r['MB'] / r['floor_s']:.2f}) "
-            f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {r['articles'] / r['full_s']:.0f}/s) "
+            f"| {rjieba} "
+            f"| {r['full_s']:.1f} ({r['full_s'] / r['floor_s']:.2f}×, {rjieba_ratio}{r['articles'] / r['full_s']:.0f}/s) "
             f"| {r['full_peak_MB']:.0f} | {r['one_page_s']:.1f} ({100 * r['one_page_s'] / r['full_s']:.0f} %) "
             f"| {r['unchanged_s']:.1f} ({100 * r['unchanged_s'] / r['full_s']:.0f} %) "
             f"| {r['imports_s']:.2f} ({100 * r['imports_s'] / r['full_s']:.1f} %) "
