@@ -53,9 +53,13 @@ def site_wide(element: str, base_url: str) -> dict | None:
 
 
 class Shared:
-    """One build's part of Material's pages served once: ``FILTER``, the Jinja filter that
-    ``main.html`` passes it through; ``SCRIPT``, the theme's script that puts it back."""
+    """One build's part of Material's pages served once: the first page's (``kept``), then each
+    page's check against it. ``FILTER``, the Jinja filter that ``main.html`` passes it through;
+    ``SCRIPT``, the theme's script (a Jinja template) that puts it back."""
     FILTER = SCRIPT = ""
+
+    def __init__(self) -> None:
+        self.kept: dict | str | None = None
 
     @pass_context
     def filter(self, context, html: str) -> str:
@@ -64,28 +68,27 @@ class Shared:
     def take(self, html: str, base_url: str) -> str:
         raise NotImplementedError
 
+    def shares(self, part: dict | str) -> bool:
+        """Whether the shared file holds this page's ``part`` (the first page's is kept)."""
+        if self.kept is None:
+            self.kept = part
+        return part == self.kept
+
+    def script(self, template) -> str:
+        """``SCRIPT`` with what this build kept as ``shared``; ``null`` if no page was rendered
+        with a part it could share."""
+        return template.render(shared=Markup(json.dumps(self.kept, ensure_ascii=False, sort_keys=True)))
+
 
 class SharedSettings(Shared):
-    """One build's shared settings: the first page's, then each page's check against them."""
+    """Material's settings element (``#__config``)."""
     FILTER, SCRIPT = "digest_shared_settings", SETTINGS_SCRIPT
-
-    def __init__(self) -> None:
-        self.settings: dict | None = None
 
     def take(self, element: str, base_url: str) -> str:
         """What a page carries of Material's settings element: nothing when the shared file
         holds the same settings, else the element itself."""
         settings = site_wide(element, base_url)
-        if settings is None:
-            return element
-        if self.settings is None:
-            self.settings = settings
-        return "" if settings == self.settings else element
-
-    def script(self, template) -> str:
-        """The theme's ``digest-config.js`` (a Jinja template) with this build's settings;
-        ``null`` if no page was rendered with settings it could share."""
-        return template.render(settings=Markup(json.dumps(self.settings, ensure_ascii=False, sort_keys=True)))
+        return "" if settings is not None and self.shares(settings) else element
 
 
 def element_end(html: str, start: int) -> int:
@@ -122,11 +125,8 @@ def box_from_root(box: str, base_url: str) -> str | None:
 
 
 class SharedSearchBox(Shared):
-    """One build's shared search box: the first page's, then each page's check against it."""
+    """Material's search box."""
     FILTER, SCRIPT = "digest_shared_search_box", SEARCH_BOX_SCRIPT
-
-    def __init__(self) -> None:
-        self.box: str | None = None
 
     def take(self, header: str, base_url: str) -> str:
         """A page's header with Material's search box replaced by the script that puts it back,
@@ -136,14 +136,7 @@ class SharedSearchBox(Shared):
         box = box_from_root(header[start:end], base_url) if end > 0 else None
         if box is None:
             return header
-        box = re.sub(r"\s+", " ", box)  # Material's indentation: one space renders as it does
-        if self.box is None:
-            self.box = box
-        if box != self.box:
+        if not self.shares(re.sub(r"\s+", " ", box)):  # Material's indentation: one space renders as it does
             return header
         script = f'<script src="{from_root(base_url)}{SEARCH_BOX_SCRIPT}"></script>'
         return header[:start] + script + header[end:]
-
-    def script(self, template) -> str:
-        """The theme's ``digest-search-box.js`` with this build's box; ``null`` if none."""
-        return template.render(box=Markup(json.dumps(self.box, ensure_ascii=False)))

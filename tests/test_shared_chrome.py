@@ -30,11 +30,11 @@ def test_a_page_whose_settings_differ_or_cannot_be_read_keeps_its_element():
 
 
 def test_the_script_holds_the_first_pages_settings_or_null():
-    template = Template("var shared = {{ settings }}")
+    template = Template("var shared = {{ shared }}")
     assert SharedSettings().script(template) == "var shared = null"
     shared = SharedSettings()
     shared.take(element("../.."), "../..")
-    assert json.loads(shared.script(template).removeprefix("var shared = ")) == shared.settings
+    assert json.loads(shared.script(template).removeprefix("var shared = ")) == shared.kept
 
 
 def header(base: str, icon_base: str | None = None) -> str:
@@ -56,10 +56,10 @@ def test_the_search_box_is_left_out_for_a_script_wherever_its_links_lead_from_th
         prefix = "" if base == "." else base.rstrip("/") + "/"
         assert page == (f'<header><a href="{prefix}index.html">home</a>\n'
                         f'  <script src="{prefix}{SEARCH_BOX_SCRIPT}"></script>\n</header>'), base
-    assert shared.box == ('<div class="md-search" data-md-component="search" role="dialog"> <label for="__search">'
+    assert shared.kept == ('<div class="md-search" data-md-component="search" role="dialog"> <label for="__search">'
                           '<svg><use href="{root}assets/images/icons.svg#magnify"/></svg></label> '
                           '<div class="md-search__inner"><div>正在初始化搜索引擎</div></div> </div>')
-    assert json.loads(shared.script(Template("{{ box }}"))) == shared.box
+    assert json.loads(shared.script(Template("{{ shared }}"))) == shared.kept
 
 
 def test_a_search_box_that_differs_or_leads_outside_the_site_stays_in_its_page():

@@ -578,7 +578,7 @@ def test_an_article_page_carries_the_top_level_links_not_the_navigation_tree(sit
 def test_every_page_takes_its_icons_and_early_scripts_from_files_the_browser_caches(site, seed_export):
     """A year's 40,000 article pages each carried 1.4 KB of inline icons, 1.4 KB of inline
     scripts and 1 KB of Material's settings; they are now in assets/ (docs/overrides/.icons/digest/,
-    partials/javascripts/, generator/material_settings.py). Every icon a page names is in the
+    partials/javascripts/, generator/shared_chrome.py). Every icon a page names is in the
     sprite, and in Chromium the icons draw, the reader's colour scheme follows them from page to
     page, Material's settings are in place (its search box speaks Chinese) and search runs through
     the digest's worker."""

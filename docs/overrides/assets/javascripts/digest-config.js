@@ -1,7 +1,7 @@
 /*
  * Material's settings, and search through the digest's worker. A file the browser caches instead
  * of inline in every page; paths from this file's address. The digest plugin renders this file
- * after each build (generator/material_settings.py) with the settings Material wrote into its
+ * after each build (generator/shared_chrome.py) with the settings Material wrote into its
  * pages, which then leave them out:
  *
  *   1. puts back Material's #__config element (just before this script, before Material's bundle
@@ -11,7 +11,7 @@
  *        - workers/digest-search.js, which loads Material's own worker, passed in ?worker=.
  */
 (function () {
-  var shared = {{ settings }}
+  var shared = {{ shared }}
   var script = document.currentScript
   var root = new URL("../..", script.src).href  // this file is assets/javascripts/
   var el = document.getElementById("__config")

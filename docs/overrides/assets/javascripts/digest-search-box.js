@@ -6,7 +6,7 @@
  * and before Material's bundle looks for it. Links in the box are from the site's root.
  */
 (function () {
-  var box = {{ box }}
+  var box = {{ shared }}
   var script = document.currentScript
   if (box) script.insertAdjacentHTML("beforebegin", box.split("{root}").join(new URL("../..", script.src).href))
 })()
