@@ -32,7 +32,8 @@ from generator.build import BuildError, build, gc_paused
 from generator.cache.mkdocs_pages import BuiltPages, ConvertedPages, markdown_fingerprint
 from generator.cache.pages import Session
 from generator.config import DEFAULT_THEMES, ConfigError, Settings, load_themes
-from generator.pagefind_index import PART_SIZE, last_line
+from generator.pagefind_index import (PART_SIZE, Indexer, article_slug, part_numbers, partition,
+                                      parts_written_before)
 from generator.render.export import EXPORT_PATH
 from generator.render.text import Deferred, text_of
 from generator.shared_chrome import SharedSearchBox, SharedSettings
@@ -91,6 +92,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     serving = False
     dirty = False
     indexer: subprocess.Popen | None = None  # Pagefind, indexing the last build under `mkdocs serve`
+    pagefind: Indexer | None = None  # Pagefind, indexing the parts `mkdocs build` has written
     last_site = None  # under `mkdocs serve`, the last site built
 
     def on_startup(self, command, dirty):
@@ -103,7 +105,13 @@ class DigestPlugin(BasePlugin[DigestConfig]):
     def on_shutdown(self):
         self.stop_indexer()
 
+    def on_build_error(self, error):
+        self.stop_indexer()
+
     def stop_indexer(self) -> None:
+        if self.pagefind is not None:
+            self.pagefind.stop()
+            self.pagefind = None
         if self.indexer is not None and self.indexer.poll() is None:
             # The indexer runs Pagefind as its own child: stop the whole group, or Pagefind would
             # go on writing into the folder the next build is about to fill.
@@ -175,14 +183,15 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         documents = sorted(f.src_uri for f in files.documentation_pages())
         self.conversions = ConvertedPages(self.settings.cache_dir, markdown_fingerprint(config, documents))
         # forgotten whatever the backend (this build rewrites the folder); what it lists and this
-        # build does not generate is removed from the folder after the build (on_post_build)
-        self.last = last = self.built.load()
+        # build does not generate is removed from the folder below
+        last_built = last = self.built.load()
         if self.search != "pagefind":
             # Material's search index holds only the pages a build renders: a --dirty build may
             # skip pages only when Pagefind indexes the built HTML instead.
             last = {}
         self.keys = {}
-        for path, content in sorted(site.files.items()):
+        self.part_of = self.pagefind_parts(site.files, config)
+        for path, content in sorted(site.files.items(), key=lambda item: self.loop_order(item[0])):
             if files.get_file_from_path(path) is not None:
                 raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
             if not isinstance(content, Deferred):  # the feed and the export, in pieces
@@ -202,7 +211,28 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 self.conversions.expect(page)
             files.append(page)
         log.info(f"{len(site.report.pages)} pages → {len(site.digest.articles)} articles")
+        # before the pages are laid out, not after: Pagefind indexes the folder while they are
+        removed = self.built.remove_stale(last_built, self.keys, config)
+        if removed:
+            log.info(f"{len(removed)} generated files of the last build removed: no longer generated")
         return files
+
+    def pagefind_parts(self, paths, config) -> dict[str, int]:
+        """Under `mkdocs build` with Pagefind: each article page's part of the index
+        (generator/pagefind_index.py), and the indexer that indexes a part once its pages are
+        written; nothing otherwise (`mkdocs serve` indexes in the background after the build)."""
+        if self.search != "pagefind" or self.serving:
+            return {}
+        articles = {slug: path for path in paths if (slug := article_slug(path))}
+        parts = partition(sorted(articles), self.config.pagefind_part_size)
+        self.pagefind = Indexer(Path(config.site_dir), parts)
+        return {articles[slug]: number for slug, number in part_numbers(sorted(articles), parts).items()}
+
+    def loop_order(self, path: str) -> tuple[int, str]:
+        """Where a generated page comes in MkDocs' loop, which lays pages out in the order of its
+        files: the articles part by part, so Pagefind indexes the first part on one core while
+        MkDocs lays out the next on the other; then the listings, which Pagefind does not index."""
+        return self.part_of.get(path, len(self.part_of)), path
 
     def on_nav(self, nav, config, files):
         # Every page exists now, and MkDocs is about to convert them one after another: convert the
@@ -214,12 +244,21 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             jobs = self.config.jobs or os.cpu_count() or 1
             if self.conversions.preconvert(pages, config, files, jobs):
                 log.info(f"{self.conversions.preconverted} generated pages converted in {jobs} processes")
+        if self.pagefind is not None:
+            order = [f.src_uri for f in files.documentation_pages()]
+            self.parts_written = parts_written_before(order, self.part_of)
         return nav
 
     def on_pre_page(self, page, config, files):
         if isinstance(page.file, GeneratedPage) and hasattr(self, "conversions"):
             self.conversions.attach(page, files)
         return page
+
+    def on_page_context(self, context, page, config, nav):
+        # Every page before this one in the loop is in the site folder: index the parts they complete.
+        if self.pagefind is not None:
+            self.pagefind.written(self.parts_written.get(page.file.src_uri, 0))
+        return context
 
     def on_page_content(self, html, page, config, files):
         # MkDocs keeps every page's Markdown until the build ends, though nothing reads a generated
@@ -237,31 +276,28 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             script.write_text(shared.script(self.env.get_template(shared.SCRIPT)), encoding="utf-8")
         if hasattr(self, "built"):
             self.built.store(self.keys)
-            removed = self.built.remove_stale(self.last, self.keys, config)
-            if removed:
-                log.info(f"{len(removed)} generated files of the last build removed: no longer generated")
         if hasattr(self, "conversions"):
             self.conversions.prune()
             if self.conversions.taken + self.conversions.converted:
                 done = self.conversions.preconverted  # kept by this build's processes, then taken
                 log.info(f"HTML of {self.conversions.taken - done} generated pages from the cache, "
                          f"{self.conversions.converted + done} converted from Markdown")
-        if getattr(self, "search", "material") != "pagefind":
-            return
-        # Index the article pages only, their content only (not navigation), in parts of bounded
-        # memory (generator/pagefind_index.py).
-        command = [sys.executable, "-m", "generator.pagefind_index", config.site_dir,
-                   str(self.config.pagefind_part_size)]
-        if self.serving:
+        if self.pagefind is not None:
+            # the parts MkDocs' loop has not left time for (generator/pagefind_index.py)
+            try:
+                self.pagefind.finish()
+            except RuntimeError as err:
+                raise PluginError(f"digest: pagefind failed: {err}") from None
+            finally:
+                self.pagefind = None
+            log.info("search: Pagefind index written to pagefind/")
+        elif self.serving and getattr(self, "search", "material") == "pagefind":
             # An editor previewing waits for the page, not for the search index (9 s of a 17 s
             # rebuild at 1,000 pages): under `mkdocs serve` Pagefind indexes after the page is served.
+            command = [sys.executable, "-m", "generator.pagefind_index", config.site_dir,
+                       str(self.config.pagefind_part_size)]
             self.indexer = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
                                             start_new_session=True)
-            return
-        result = subprocess.run(command, capture_output=True, text=True)
-        if result.returncode != 0:
-            raise PluginError(f"digest: pagefind failed: {last_line(result)}")
-        log.info("search: Pagefind index written to pagefind/")
 
     def on_serve(self, server, config, builder):
         server.watch(str(self.settings.seeds))

@@ -8,7 +8,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.pagefind_index import glob_of, partition
+from generator.pagefind_index import glob_of, part_numbers, partition, parts_written_before
 
 
 def members(part, slugs):
@@ -62,6 +62,17 @@ def test_every_article_is_in_exactly_one_part_and_no_part_is_over_the_size(pairs
     chosen = [members(part, slugs) for part in parts]
     assert all(len(c) <= size for c in chosen)
     assert sorted(s for c in chosen for s in c) == sorted(slugs)
+    assert {slug: number for number, c in enumerate(chosen) for slug in c} == part_numbers(slugs, parts)
+
+
+def test_a_part_counts_as_written_once_the_loop_is_past_its_last_article():
+    """MkDocs lays pages out one after another; Pagefind may index the first parts whose articles
+    all came earlier, and only in their order."""
+    order = ["index.md", "a1", "a2", "b1", "tags.md", "b2", "c1", "places.md"]
+    written = parts_written_before(order, {"a1": 0, "a2": 0, "b1": 1, "b2": 1, "c1": 2})
+    assert [written[page] for page in order] == [0, 0, 0, 1, 1, 1, 2, 3]
+    # the third part done before the second is not indexed before it
+    assert parts_written_before(["c1", "a1", "b1", "x"], {"a1": 0, "b1": 1, "c1": 2})["b1"] == 1
 
 
 def test_a_site_is_indexed_in_parts_and_parts_a_smaller_archive_no_longer_needs_are_removed(tmp_path):
@@ -83,3 +94,50 @@ def test_a_site_is_indexed_in_parts_and_parts_a_smaller_archive_no_longer_needs_
     assert json.loads((tmp_path / MANIFEST).read_text(encoding="utf-8")) == ["pagefind/"]
     assert not (tmp_path / "pagefind-2").exists() and not (tmp_path / "pagefind-3").exists()
     assert (tmp_path / "pagefind-notes").is_dir()
+
+
+def write_article(site, slug: str, text: str) -> None:
+    page = site / "articles" / slug / "index.html"
+    page.parent.mkdir(parents=True)
+    page.write_text(f"<html lang=zh><body><article><h1>{text}</h1><p>{text}服务。</p></article></body></html>",
+                    encoding="utf-8")
+
+
+def test_a_part_is_indexed_while_the_next_part_is_being_written(tmp_path):
+    """The build tells the indexer when a part's articles are in the folder; Pagefind indexes it
+    then, in the background, and the next part once that is written too."""
+    import json
+
+    from generator.pagefind_index import Indexer
+
+    first, second = article("a", 1), article("b", 2)
+    parts = partition([first, second], 1)
+    numbers = part_numbers([first, second], parts)
+    by_part = sorted([first, second], key=numbers.get)
+    write_article(tmp_path, by_part[0], "退役军人")
+    indexer = Indexer(tmp_path, parts)
+    indexer.written(1)
+    assert indexer.bundles == ["pagefind/"] and indexer.running is not None
+    write_article(tmp_path, by_part[1], "集体经济")
+    assert indexer.finish() == ["pagefind/", "pagefind-2/"]
+    for bundle in ("pagefind", "pagefind-2"):
+        entry = json.loads((tmp_path / bundle / "pagefind-entry.json").read_text(encoding="utf-8"))
+        assert entry["languages"]["zh"]["page_count"] == 1
+    assert indexer.running is None
+
+
+def test_a_failed_part_fails_the_index_with_pagefinds_reason_and_stop_ends_a_run(tmp_path):
+    import pytest
+
+    from generator.pagefind_index import Indexer
+
+    write_article(tmp_path, article("a", 1), "退役军人")
+    broken = Indexer(tmp_path / "no-such-site", [[""]])
+    with pytest.raises(RuntimeError) as failure:
+        broken.finish()
+    assert str(failure.value).strip()
+    running = Indexer(tmp_path, [[""]])
+    running.written(1)
+    process = running.running[0]
+    running.stop()
+    assert running.running is None and process.poll() is not None

@@ -363,14 +363,15 @@ def test_a_dirty_build_renders_only_the_pages_that_changed_and_gives_a_clean_bui
 def test_a_dirty_build_removes_the_pages_no_longer_generated_and_only_those(tmp_path):
     """A newspaper page taken out under `mkdocs serve --dirty`: its articles' pages (and the tags
     only they had) leave the site folder, so neither a reader nor Pagefind finds them; a file the
-    build did not write stays."""
+    build did not write stays. Pagefind in parts of five articles, each indexed while MkDocs lays
+    out the next: every article in one part, none of the removed ones."""
     import shutil
 
     from tests.project import make_project, mkdocs_build
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
-    project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
+    project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"), pagefind_part_size=5)
     site = tmp_path / "site"
     assert mkdocs_build(site, project=project, DIGEST_SEARCH="pagefind").returncode == 0
     (site / "articles" / "notes.html").write_text("an editor's own file", encoding="utf-8")
