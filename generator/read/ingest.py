@@ -117,6 +117,11 @@ def split_lines(text: str) -> list[str]:
 CONTROL = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f]")  # Unicode's control characters (Cc) but the tab
 
 
+# libyaml's safe loader where PyYAML has it: the same values, and a twentieth of the pure-Python
+# loader's time, which was 1.2 ms of the 17 ms a page's work takes.
+SAFE_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def clean_line(raw: str) -> str:
     """Drop control characters the OCR left; keep spacing (it is layout evidence)."""
     return CONTROL.sub("", raw)
@@ -132,7 +137,7 @@ def read_front_matter(raw_lines: list[str], name: str) -> tuple[PageMeta, int, t
     else:
         return PageMeta(), 0, ()
     try:
-        data = yaml.safe_load("\n".join(raw_lines[1:end]))
+        data = yaml.load("\n".join(raw_lines[1:end]), Loader=SAFE_LOADER)  # noqa: S506 (a safe loader)
     except yaml.YAMLError:
         return PageMeta(), 0, ()
     if not isinstance(data, dict) or not data or not set(map(str, data)) <= META_KEYS:
