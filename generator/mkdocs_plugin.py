@@ -228,11 +228,12 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.pagefind = Indexer(Path(config.site_dir), parts)
         return {articles[slug]: number for slug, number in part_numbers(sorted(articles), parts).items()}
 
-    def loop_order(self, path: str) -> tuple[int, str]:
+    def loop_order(self, path: str) -> tuple[bool, int, str]:
         """Where a generated page comes in MkDocs' loop, which lays pages out in the order of its
         files: the articles part by part, so Pagefind indexes the first part on one core while
         MkDocs lays out the next on the other; then the listings, which Pagefind does not index."""
-        return self.part_of.get(path, len(self.part_of)), path
+        part = self.part_of.get(path)
+        return part is None, part or 0, path
 
     def on_nav(self, nav, config, files):
         # Every page exists now, and MkDocs is about to convert them one after another: convert the

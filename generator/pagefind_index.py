@@ -26,10 +26,8 @@ the background under ``mkdocs serve``); exit status 1 with the reason on stderr 
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import signal
 import subprocess
 import sys
 import tempfile
@@ -175,8 +173,7 @@ class Indexer:
         command = [sys.executable, "-m", "pagefind", "--site", str(self.site_dir), "--glob",
                    glob_of(self.parts[number]), "--output-subdir", bundle, *PAGEFIND_OPTIONS]
         output = tempfile.TemporaryFile()  # not a pipe: nobody reads it until Pagefind ends
-        # its own session: ``stop`` ends Pagefind's binary with the Python that started it
-        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT, start_new_session=True)
+        process = subprocess.Popen(command, stdout=output, stderr=subprocess.STDOUT)
         self.running = (process, output)
         self.bundles.append(f"{bundle}/")
 
@@ -198,10 +195,7 @@ class Indexer:
         if self.running is not None:
             process, output = self.running
             if process.poll() is None:
-                if hasattr(os, "killpg"):
-                    os.killpg(process.pid, signal.SIGTERM)
-                else:
-                    process.terminate()
+                process.terminate()  # `python -m pagefind` execs Pagefind's binary (POSIX): Pagefind itself
                 process.wait()
             output.close()
             self.running = None
