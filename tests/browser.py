@@ -143,6 +143,13 @@ class SearchBox:
 
     def ask(self, query: str, settle_ms: int = 300, timeout_s: float = 10.0) -> SearchAnswer:
         self.input.fill("")
+        # The emptied box shows Material's prompt and no results; the answer to the query replaces
+        # the prompt with a count or "nothing found". Results are read once they have come and
+        # stayed unchanged for settle_ms: a large archive's index can take longer than that to
+        # answer, and the empty list it showed meanwhile was read as "no results".
+        self.page.wait_for_function("() => !document.querySelector('.md-search-result__item')",
+                                    timeout=timeout_s * 1000)
+        prompt = self.page.text_content(".md-search-result__meta")
         self.page.evaluate(_ARM)
         # A Chinese IME commits a whole word at once, then a key is released:
         # insert the text in one go and release a key, as the IME would.
@@ -153,7 +160,7 @@ class SearchBox:
         while time.monotonic() < deadline:
             time.sleep(0.05)
             current = self.page.inner_html(".md-search-result")
-            if current != html:
+            if current != html or self.page.text_content(".md-search-result__meta") == prompt:
                 html, unchanged_since = current, time.monotonic()
             elif (time.monotonic() - unchanged_since) * 1000 >= settle_ms:
                 break
