@@ -73,6 +73,8 @@ def test_a_part_counts_as_written_once_the_loop_is_past_its_last_article():
     assert [written[page] for page in order] == [0, 0, 0, 1, 1, 1, 2, 3]
     # the third part done before the second is not indexed before it
     assert parts_written_before(["c1", "a1", "b1", "x"], {"a1": 0, "b1": 1, "c1": 2})["b1"] == 1
+    # a part none of whose pages the loop lays out is in the folder from the start
+    assert parts_written_before(["x", "b1", "y"], {"a1": 0, "b1": 1}) == {"x": 1, "b1": 1, "y": 2}
 
 
 def test_a_site_is_indexed_in_parts_and_parts_a_smaller_archive_no_longer_needs_are_removed(tmp_path):
