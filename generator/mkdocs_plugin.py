@@ -224,9 +224,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         if self.search != "pagefind" or self.serving:
             return {}
         articles = {slug: path for path in paths if (slug := article_slug(path))}
-        parts = partition(sorted(articles), self.config.pagefind_part_size)
+        slugs = sorted(articles)
+        parts = partition(slugs, self.config.pagefind_part_size)
         self.pagefind = Indexer(Path(config.site_dir), parts)
-        return {articles[slug]: number for slug, number in part_numbers(sorted(articles), parts).items()}
+        return {articles[slug]: number for slug, number in part_numbers(slugs, parts).items()}
 
     def loop_order(self, path: str) -> tuple[bool, int, str]:
         """Where a generated page comes in MkDocs' loop, which lays pages out in the order of its

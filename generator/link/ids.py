@@ -99,7 +99,7 @@ def place_tags(a: Article) -> dict[str, tuple[str, ...]]:
     that place's path. Their chips lead to the place's page, which lists what a tag page would
     and the places under it: a tag page of its own would repeat it (a fifth of the tag pages'
     bytes, the places of a local paper being on most of its articles)."""
-    levels = {p.path[depth - 1]: p.path[:depth] for p in a.analysis.places for depth in range(1, len(p.path) + 1)}
+    levels = {path[-1]: path for path in place_paths(a)}
     return {tag: levels[tag] for tag in tags_of(a) if tag in levels}
 
 
