@@ -1,8 +1,11 @@
 """A copy of this MkDocs project that builds from another seeds folder (tests and benchmarks)."""
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
+import signal
+import socket
 import subprocess
 import sys
 from pathlib import Path
@@ -47,3 +50,33 @@ def mkdocs_build(out: Path, *, project: Path | None = None, dirty: bool = False,
     mode = ["--dirty"] if dirty else ["--strict"]
     return subprocess.run([sys.executable, "-m", "mkdocs", "build", *mode, "-d", str(out)], cwd=project,
                           env=environment, capture_output=True, text=True)
+
+
+@contextlib.contextmanager
+def mkdocs_serve(project: Path, scratch: Path, output=subprocess.DEVNULL):
+    """`mkdocs serve` of ``project`` on a free port; yields (server, port).
+
+    Stopped as an editor stops it, with Ctrl-C (SIGINT): MkDocs then removes the site it built in a
+    temporary folder. Killed with SIGTERM it leaves that folder, a whole site, behind every time.
+    The server's temporary folder is ``scratch``: once it has stopped, nothing may be left there but
+    jieba's dictionary cache, which jieba keeps there on purpose for the next run.
+    """
+    scratch.mkdir(parents=True, exist_ok=True)
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
+                              env=dict(os.environ, NO_MKDOCS_2_WARNING="1", TMPDIR=str(scratch)),
+                              stdout=output, stderr=subprocess.STDOUT)
+    try:
+        yield server, port
+    finally:
+        server.send_signal(signal.SIGINT)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait()
+            raise
+    left = sorted(p.name for p in scratch.iterdir() if p.name != "jieba.cache")
+    assert not left, f"mkdocs serve left {left} in its temporary folder"

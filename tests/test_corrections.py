@@ -2,12 +2,8 @@
 from __future__ import annotations
 
 import json
-import os
 import re
 import shutil
-import socket
-import subprocess
-import sys
 import time
 import urllib.request
 
@@ -18,7 +14,7 @@ from generator.build import build
 from generator.render.export import EXPORT_PATH
 from generator.render.site import render_site
 from tests.conftest import SEEDS
-from tests.project import make_project
+from tests.project import make_project, mkdocs_serve
 
 
 @pytest.fixture
@@ -144,12 +140,6 @@ def test_corrections_file_is_not_reported_as_a_stray_file(seeds):
     assert "corrections.yml" not in report.ignored
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
 def _get(url: str) -> str:
     with urllib.request.urlopen(url, timeout=5) as response:
         return response.read().decode("utf-8")
@@ -178,15 +168,8 @@ def test_mkdocs_serve_shows_a_correction_without_a_restart(seeds, tmp_path, seed
     original = article(seed_export, "社保服务进万家")
     assert original["themes"] == ["other"]
     project = make_project(seeds, tmp_path)
-    port = _free_port()
-    server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"],
-                              cwd=project, env=dict(os.environ, NO_MKDOCS_2_WARNING="1"),
-                              stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
-    page = f"http://127.0.0.1:{port}/{original['url']}"
-    try:
+    with mkdocs_serve(project, tmp_path / "serve-tmp") as (_, port):
+        page = f"http://127.0.0.1:{port}/{original['url']}"
         assert _wait_for(lambda: filed_under(_get(page)) == "other", 90), "mkdocs serve did not come up"
         (seeds / "corrections.yml").write_text(f"{original['id']}: {{themes: [insurance]}}\n", encoding="utf-8")
         assert _wait_for(lambda: filed_under(_get(page)) == "insurance", 90), "the correction never showed"
-    finally:
-        server.terminate()
-        server.wait(timeout=20)

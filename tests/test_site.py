@@ -513,46 +513,33 @@ def test_the_markdown_fingerprint_follows_the_extensions_and_the_hand_written_pa
 def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_path):
     """An editor saves a bad corrections.yml under `mkdocs serve`: one line says what is wrong (no
     traceback), and the site keeps answering with the last good build until it is fixed."""
-    import os
     import shutil
-    import subprocess
-    import sys
     import time
     import urllib.request
 
-    from tests.project import make_project
-
-    from tests.test_corrections import _free_port
+    from tests.project import make_project, mkdocs_serve
 
     seeds = tmp_path / "seeds"
     shutil.copytree(SEEDS, seeds)
     project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
     log = tmp_path / "serve.log"
-    port = _free_port()
+    with open(log, "w") as out, mkdocs_serve(project, tmp_path / "serve-tmp", out) as (_, port):
+        def status(path: str = "") -> int | None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
+                    return response.status
+            except OSError:
+                return None
 
-    def status(path: str = "") -> int | None:
-        try:
-            with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
-                return response.status
-        except OSError:
-            return None
-
-    with open(log, "w") as out:
-        server = subprocess.Popen([sys.executable, "-m", "mkdocs", "serve", "-a", f"127.0.0.1:{port}"], cwd=project,
-                                  env=dict(os.environ, NO_MKDOCS_2_WARNING="1"), stdout=out, stderr=subprocess.STDOUT)
-        try:
-            deadline = time.time() + 120
-            while status() != 200 and time.time() < deadline:
-                time.sleep(0.5)
-            (seeds / "corrections.yml").write_text("abc: {date: 2019-13-45}\n", encoding="utf-8")
-            deadline = time.time() + 60
-            while "last good build" not in log.read_text(encoding="utf-8") and time.time() < deadline:
-                time.sleep(0.5)
-            time.sleep(1)
-            assert status() == 200 and status("timeline/") == 200
-        finally:
-            server.terminate()
-            server.wait()
+        deadline = time.time() + 120
+        while status() != 200 and time.time() < deadline:
+            time.sleep(0.5)
+        (seeds / "corrections.yml").write_text("abc: {date: 2019-13-45}\n", encoding="utf-8")
+        deadline = time.time() + 60
+        while "last good build" not in log.read_text(encoding="utf-8") and time.time() < deadline:
+            time.sleep(0.5)
+        time.sleep(1)
+        assert status() == 200 and status("timeline/") == 200
     text = log.read_text(encoding="utf-8")
     assert "abc: date '2019-13-45' is not YYYY-MM-DD; the site shows the last good build" in text
     assert "Traceback" not in text and "appear stuck" not in text
