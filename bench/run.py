@@ -23,8 +23,10 @@ in separate processes and in the same run:
 and reports seconds, MB/s, articles/s, peak memory (of the process and all its
 children at once: bench/memory.py), the search index's bytes, and the ratios to the
 floor; then the search tests' query set asked of the built archive (the corpus
-holds the five seed pages too, whose articles the queries want). Targets are read off this report, not asserted in unit tests: the
-machines are noisy, so only ratios measured side by side mean anything.
+holds the five seed pages too, whose articles the queries want); with two sizes or more, how
+each figure grows and what it comes to for a year (bench/growth.py). Targets are read off this
+report, not asserted in unit tests: the machines are noisy, so only ratios measured side by side
+mean anything.
 """
 from __future__ import annotations
 
@@ -42,6 +44,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from bench.corpus import PAGES_PER_DAY, make_corpus  # noqa: E402
+from bench.growth import growth_report  # noqa: E402
 from bench.memory import TreePeak  # noqa: E402
 from bench.search_quality import ask_query_set, pagefind_bytes  # noqa: E402
 from tests.project import TEST_SEEDS, make_project  # noqa: E402
@@ -385,6 +388,9 @@ def main(argv=None) -> int:
     print(pages_report(rows))
     print()
     print(search_report(rows))
+    if len({r["pages"] for r in rows}) > 1:
+        print()
+        print(growth_report(rows))  # how each figure grows, and a year of a daily
     if args.json:
         args.json.write_text(json.dumps(rows, indent=1), encoding="utf-8")
     return 0
