@@ -207,7 +207,7 @@ def weight_by_kind(site: Path) -> dict[str, int]:
 
 
 def weight_report(rows: list[dict]) -> str:
-    """Site KB per article by kind of file, and the year (7,300 pages) at the same weight per article."""
+    """Site KB per article by kind of file (the year's weight: bench/growth.py)."""
     rows = [r for r in rows if "weight" in r]
     kinds = [kind for kind, _ in KINDS] + ["other"]
     lines = ["| pages | articles | site MB | KB/article | " + " | ".join(kinds) + " |",
