@@ -61,17 +61,18 @@ def exponent(small: tuple[float, float], large: tuple[float, float]) -> float:
 
 
 def growth(rows: list[dict], read: Callable[[dict], Optional[float]], pages: int = YEAR_PAGES) -> Optional[dict]:
-    """The figure at each measured size, its exponent between consecutive sizes and its value at
-    ``pages`` (see the module's docstring); None where fewer than two sizes measured it."""
+    """The figure by measured size, its exponent between consecutive sizes (by the pair of sizes)
+    and its value at ``pages`` (see the module's docstring); None where fewer than two sizes
+    measured it."""
     measured = sorted({row["pages"]: read(row) for row in rows}.items())
     measured = [(n, v) for n, v in measured if v is not None and v > 0]
     if len(measured) < 2:
         return None
-    exponents = [exponent(a, b) for a, b in zip(measured, measured[1:])]
+    steps = {(a[0], b[0]): exponent(a, b) for a, b in zip(measured, measured[1:])}
     (n1, v1), (n2, v2) = measured[-2:]
     line = v2 + (v2 - v1) / (n2 - n1) * (pages - n2)
-    curve = v2 * (pages / n2) ** exponents[-1]
-    return {"measured": measured, "exponents": exponents, "year": max(line, curve)}
+    curve = v2 * (pages / n2) ** steps[n1, n2]
+    return {"measured": dict(measured), "steps": steps, "year": max(line, curve)}
 
 
 def growth_report(rows: list[dict], pages: int = YEAR_PAGES) -> str:
@@ -86,10 +87,8 @@ def growth_report(rows: list[dict], pages: int = YEAR_PAGES) -> str:
         fitted = growth(rows, read, pages)
         if fitted is None:
             continue
-        at = dict(fitted["measured"])
-        step = dict(zip(zip(fitted["measured"], fitted["measured"][1:]), fitted["exponents"]))
-        ks = [next((f"{k:.2f}" for (a, b), k in step.items() if (a[0], b[0]) == pair), "—")
-              for pair in zip(sizes, sizes[1:])]
+        at, steps = fitted["measured"], fitted["steps"]
+        ks = [f"{steps[pair]:.2f}" if pair in steps else "—" for pair in zip(sizes, sizes[1:])]
         label = f"{name} ({unit})" if unit else name
         lines.append(f"| {label} | " + " | ".join(number(at[n]) if n in at else "—" for n in sizes) + " | "
                      + " | ".join(ks) + f" | {number(fitted['year'])} |")

@@ -23,13 +23,13 @@ def test_exponent_is_how_a_figure_grows_between_two_sizes():
 def test_a_fixed_cost_plus_a_cost_per_page_is_continued_as_a_straight_line():
     fitted = growth(rows_of(lambda n: 60 + 0.1 * n), read)
     assert fitted["year"] == pytest.approx(60 + 0.1 * YEAR_PAGES)
-    first, last = fitted["exponents"]
+    first, last = fitted["steps"][1000, 2000], fitted["steps"][2000, 5000]
     assert first < last < 1  # the fixed cost weighs less and less
 
 
 def test_a_figure_growing_faster_than_the_pages_is_continued_as_a_power_curve():
     fitted = growth(rows_of(lambda n: 1e-3 * n ** 1.5), read)
-    assert fitted["exponents"] == pytest.approx([1.5, 1.5])
+    assert list(fitted["steps"].values()) == pytest.approx([1.5, 1.5])
     assert fitted["year"] == pytest.approx(1e-3 * YEAR_PAGES ** 1.5)  # above the straight line's value
 
 
@@ -49,6 +49,10 @@ def test_the_report_gives_each_measured_figure_its_steps_and_its_year(tmp_path, 
     assert build.split(" | ")[1:] == ["100", "200", "500", "1.00", "1.00", "730 |"]
     assert next(line for line in lines if line.startswith("| articles")).endswith("| 43,800 |")
     assert not any("site (MB)" in line for line in lines)  # no row measured it
+    rows[1]["mkdocs_s"] = None  # not measured at 2,000 pages: no cell there, and no step next to it
+    build = next(line for line in growth_report(rows).splitlines() if line.startswith("| cold `mkdocs build` (s)"))
+    assert build.split(" | ")[1:] == ["100", "—", "500", "—", "—", "730 |"]
+    rows[1]["mkdocs_s"] = 200.0
     saved = tmp_path / "rows.json"
     saved.write_text(json.dumps(rows), encoding="utf-8")
     assert main([str(saved)]) == 0
