@@ -31,7 +31,7 @@ def site_mb(row: dict) -> Optional[float]:
 
 
 def kb_per_article(row: dict) -> Optional[float]:
-    return sum(row["weight"].values()) / 1e3 / row["articles"] if "weight" in row else None
+    return site_mb(row) * 1e3 / row["articles"] if "weight" in row else None
 
 
 def field(name: str, scale: float = 1.0) -> Callable[[dict], Optional[float]]:

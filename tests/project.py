@@ -54,7 +54,7 @@ def mkdocs_build(out: Path, *, project: Path | None = None, dirty: bool = False,
 
 @contextlib.contextmanager
 def mkdocs_serve(project: Path, scratch: Path, output=subprocess.DEVNULL):
-    """`mkdocs serve` of ``project`` on a free port; yields (server, port).
+    """`mkdocs serve` of ``project`` on a free port; yields the port.
 
     Stopped as an editor stops it, with Ctrl-C (SIGINT): MkDocs then removes the site it built in a
     temporary folder. Killed with SIGTERM it leaves that folder, a whole site, behind every time.
@@ -69,7 +69,7 @@ def mkdocs_serve(project: Path, scratch: Path, output=subprocess.DEVNULL):
                               env=dict(os.environ, NO_MKDOCS_2_WARNING="1", TMPDIR=str(scratch)),
                               stdout=output, stderr=subprocess.STDOUT)
     try:
-        yield server, port
+        yield port
     finally:
         server.send_signal(signal.SIGINT)
         try:

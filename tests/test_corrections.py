@@ -168,7 +168,7 @@ def test_mkdocs_serve_shows_a_correction_without_a_restart(seeds, tmp_path, seed
     original = article(seed_export, "社保服务进万家")
     assert original["themes"] == ["other"]
     project = make_project(seeds, tmp_path)
-    with mkdocs_serve(project, tmp_path / "serve-tmp") as (_, port):
+    with mkdocs_serve(project, tmp_path / "serve-tmp") as port:
         page = f"http://127.0.0.1:{port}/{original['url']}"
         assert _wait_for(lambda: filed_under(_get(page)) == "other", 90), "mkdocs serve did not come up"
         (seeds / "corrections.yml").write_text(f"{original['id']}: {{themes: [insurance]}}\n", encoding="utf-8")

@@ -523,7 +523,7 @@ def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_pat
     shutil.copytree(SEEDS, seeds)
     project = make_project(seeds, tmp_path, cache=str(tmp_path / "cache"))
     log = tmp_path / "serve.log"
-    with open(log, "w") as out, mkdocs_serve(project, tmp_path / "serve-tmp", out) as (_, port):
+    with open(log, "w") as out, mkdocs_serve(project, tmp_path / "serve-tmp", out) as port:
         def status(path: str = "") -> int | None:
             try:
                 with urllib.request.urlopen(f"http://127.0.0.1:{port}/{path}", timeout=5) as response:
