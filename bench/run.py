@@ -47,6 +47,8 @@ from bench.corpus import PAGES_PER_DAY, make_corpus  # noqa: E402
 from bench.growth import growth_report  # noqa: E402
 from bench.memory import TreePeak  # noqa: E402
 from bench.search_quality import ask_query_set, pagefind_bytes  # noqa: E402
+from generator.cli import TIMINGS  # noqa: E402
+from generator.mkdocs_plugin import CONVERSIONS_LOGGED  # noqa: E402
 from tests.project import TEST_SEEDS, make_project  # noqa: E402
 
 FLOOR = """
@@ -180,7 +182,7 @@ def measure(n_pages: int, work: Path, *, mkdocs: bool, jobs: int | None) -> dict
             (corpus / path.name).write_bytes(path.read_bytes())
         row["mkdocs_day_s"], _, _, err = timed([python, "-m", "mkdocs", "build", "-d", str(work / f"site-day-{n_pages}")],
                                                cwd=project, env=env)
-        converted = re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted", err)
+        converted = CONVERSIONS_LOGGED.search(err)
         row["mkdocs_day_converted"] = int(converted.group(2)) if converted else None
         for path in day:
             (corpus / path.name).unlink()
@@ -309,9 +311,9 @@ def search_report(rows: list[dict]) -> str:
 def stage_timings(stderr: str) -> dict[str, float]:
     """The stages `digest generate --timings` reported, in seconds."""
     for line in stderr.splitlines():
-        if line.startswith("digest: timings: "):
+        if line.startswith(TIMINGS):
             return {stage: float(seconds) for stage, seconds in
-                    re.findall(r"([a-z][a-z ]*?) ([\d.]+) s", line[len("digest: timings: "):])}
+                    re.findall(r"([a-z][a-z ]*?) ([\d.]+) s", line[len(TIMINGS):])}
     return {}
 
 

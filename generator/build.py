@@ -25,7 +25,7 @@ from generator.analyze import normalize
 from generator.analyze import summary as summarizer
 from generator.analyze.page import Context, Found, PageWork, analyse_draft, make_context
 from generator.analyze.places import load_gazetteer
-from generator.analyze.segment import default_segmenter
+from generator.analyze.segment import backend_problem, default_segmenter, segmenter_backend
 from generator.cache.pages import PageCache, Session, process_pages
 from generator.config import Settings, ThemeConfig, load_themes
 from generator.link import related as relating
@@ -103,12 +103,14 @@ def build(settings: Settings, session: Session | None = None, *,
 def check_settings(settings: Settings) -> None:
     """What the settings say on their own, checked before any page is read."""
     if settings.search not in SEARCH_BACKENDS:
-        raise BuildError(f"search backend {settings.search!r} (DIGEST_SEARCH?); expected one of "
-                         f"{', '.join(SEARCH_BACKENDS)}")
+        raise BuildError(f"搜索方式“{settings.search}”（DIGEST_SEARCH？）无效；可选：{'、'.join(SEARCH_BACKENDS)}")
     if settings.listing_size < 1:
-        raise BuildError(f"listing_size must be at least 1, not {settings.listing_size}")
+        raise BuildError(f"listing_size 至少为 1，不能是 {settings.listing_size}")
     if settings.feed_size < 1:
-        raise BuildError(f"feed_size must be at least 1, not {settings.feed_size}")
+        raise BuildError(f"feed_size 至少为 1，不能是 {settings.feed_size}")
+    problem = backend_problem(segmenter_backend())
+    if problem:
+        raise BuildError(problem)
 
 
 def read_pages(settings: Settings, cache: PageCache, progress: Callable[[str], None] | None):
@@ -122,11 +124,11 @@ def read_pages(settings: Settings, cache: PageCache, progress: Callable[[str], N
     problems = [w.problem for w in works if w.problem]
     if not pages:
         # Nothing to publish: say why, naming the files.
-        raise BuildError("; ".join(problems) if problems else f"{settings.seeds}: no page files (*.txt) found")
+        raise BuildError("；".join(problems) if problems else f"{settings.seeds}：没有版面文件（*.txt）")
     # One unreadable page does not hold back the others: it is skipped and reported
     # (`digest generate --strict` and `mkdocs build --strict` turn this into a failure).
-    warnings = tuple(f"{problem}; page skipped" for problem in problems) + tuple(
-        w for p in pages for w in p.warnings) + tuple(f"{p.name}: not a page file (*.txt); ignored" for p in ignored)
+    warnings = tuple(f"{problem}；已跳过此版面" for problem in problems) + tuple(
+        w for p in pages for w in p.warnings) + tuple(f"{p.name}：不是版面文件（*.txt），已忽略" for p in ignored)
     return [w for w in works if w.page], Report(tuple(pages), tuple(p.name for p in ignored), tuple(problems),
                                                 warnings)
 
@@ -179,8 +181,8 @@ def check_unique_urls(articles: list[Article]) -> None:
     for a in articles:
         if a.url in urls:
             other = urls[a.url]
-            raise BuildError(f"{a.draft.file}:{a.draft.lines[0]} and {other.draft.file}:{other.draft.lines[0]} "
-                             f"would both be written to {a.url}")
+            raise BuildError(f"{a.draft.file} 第 {a.draft.lines[0]} 行和 {other.draft.file} 第 {other.draft.lines[0]} "
+                             f"行的文章会写到同一个网址 {a.url}")
         urls[a.url] = a
 
 

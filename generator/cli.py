@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING
 
 from generator import DEFAULT_THEMES, FEED_SIZE, LISTING_SIZE, PAGEFIND_FROM, SEARCH_BACKENDS
+from generator.chinese_argparse import ChineseParser
 
 if TYPE_CHECKING:
     from generator.config import Settings
@@ -22,6 +23,7 @@ if TYPE_CHECKING:
 
 PROGRESS_MIN_PAGES = 20
 REFUSED = 2  # exit status for an --out folder the generator will not write into
+TIMINGS = "digest 用时："  # then each stage (as the pipeline names it) and its seconds; bench/ reads it
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -37,13 +39,13 @@ def main(argv: list[str] | None = None) -> int:
     try:
         return args.run(args)
     except RefusedOutput as err:
-        print(f"digest: error: {err}", file=sys.stderr)
+        print(f"digest 错误：{err}", file=sys.stderr)
         return REFUSED
     except (BuildError, ConfigError, OutputError) as err:
-        print(f"digest: error: {err}", file=sys.stderr)
+        print(f"digest 错误：{err}", file=sys.stderr)
         return 1
     except KeyboardInterrupt:
-        print("digest: interrupted; nothing written", file=sys.stderr)
+        print("digest 已中断：没有写入任何文件", file=sys.stderr)
         return 130
 
 
@@ -52,42 +54,41 @@ class RefusedOutput(Exception):
 
 
 def make_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = ChineseParser(
         prog="digest",
-        description="Build a themed digest of Chinese regional news from OCR'd newspaper pages.",
-        epilog="Each page is a plain-text file (*.txt, UTF-8, UTF-8 with BOM, UTF-16 or GBK/GB18030) in the "
-               "seeds folder. `mkdocs build` runs the same pipeline and builds the website. "
-               "Exit status: 0 done; 1 unusable input, configuration or output; 2 a refused --out folder "
-               "(the seeds folder, inside or around it, a project's root, the home folder or /) or bad arguments.")
-    commands = parser.add_subparsers(dest="command", metavar="COMMAND")
+        description="把 OCR 识别的报纸版面做成按专题编排的地方新闻文摘。",
+        epilog="每个版面是版面文件夹里的一个纯文本文件（*.txt；UTF-8、带 BOM 的 UTF-8、UTF-16 或 "
+               "GBK/GB18030）。`mkdocs build` 运行同一套流程并生成网站。"
+               "退出状态：0 完成；1 输入、配置或输出无法使用；2 拒绝写入的 --out 文件夹（版面文件夹本身、"
+               "它里面或包含它的文件夹、项目根目录、主目录或 /）或命令行参数有误。")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", title="命令", parser_class=ChineseParser)
 
     generate = commands.add_parser(
-        "generate", help="write the Markdown pages and data/articles.json",
-        description="Split the pages into articles, analyse and link them, and write the Markdown pages, "
-                    "the Atom feed and the data export data/articles.json into --out. Nothing is written "
-                    "unless the whole build succeeds, and then only the files that changed. --out may hold "
-                    "other files (hand-written pages, images, .git): the generator replaces and removes only "
-                    "files it wrote itself (listed in --out/.digest-manifest.json) and refuses to overwrite "
-                    "anyone else's. It refuses an --out that is, contains or lies inside the seeds folder, "
-                    "a project's root (mkdocs.yml or pyproject.toml), the home folder or / (exit status 2).")
-    add_common(generate)
-    generate.add_argument("--out", required=True, type=Path,
-                          help="output folder (brought up to date on success; files not written by digest are kept)")
-    generate.add_argument("--timings", action="store_true", help="print how long each stage took")
-    generate.add_argument("--listing-size", type=positive, default=LISTING_SIZE, metavar="N",
-                          help=f"articles per part of a theme, place, tag or the timeline (default: {LISTING_SIZE})")
-    generate.add_argument("--feed-size", type=positive, default=FEED_SIZE, metavar="N",
-                          help=f"the newest articles the Atom feed lists (default: {FEED_SIZE})")
-    generate.add_argument("--strict", action="store_true", help="fail on warnings (undecodable text, ignored files)")
-    generate.add_argument("--search", choices=SEARCH_BACKENDS, default=os.environ.get("DIGEST_SEARCH") or "auto",
-                          help=f"the search the pages are made for, as the MkDocs plugin decides it (default: "
-                               f"DIGEST_SEARCH or auto: Pagefind from {PAGEFIND_FROM} articles)")
+        "generate", help="写出 Markdown 页面和 data/articles.json",
+        description="把版面切分成文章，分析并互相链接，再把 Markdown 页面、Atom 订阅源和数据导出 "
+                    "data/articles.json 写进 --out。整个流程成功才写入，而且只写有变化的文件。--out "
+                    "里可以有别的文件（手写的页面、图片、.git）：digest 只替换和删除自己写的文件"
+                    "（记在 --out/.digest-manifest.json 里），绝不覆盖别人的文件。--out 不能是版面文件夹、"
+                    "在它里面或包含它，也不能是项目根目录（有 mkdocs.yml 或 pyproject.toml）、主目录或 /"
+                    "（退出状态 2）。")
+    options = add_common(generate)
+    options.add_argument("--out", required=True, type=Path,
+                         help="输出文件夹（成功时更新；不是 digest 写的文件保持原样）")
+    options.add_argument("--timings", action="store_true", help="显示每个阶段的用时")
+    options.add_argument("--listing-size", type=positive, default=LISTING_SIZE, metavar="N",
+                         help=f"专题、地点、标签和时间线每一页列出的文章数（默认 {LISTING_SIZE}）")
+    options.add_argument("--feed-size", type=positive, default=FEED_SIZE, metavar="N",
+                         help=f"Atom 订阅源列出的最新文章数（默认 {FEED_SIZE}）")
+    options.add_argument("--strict", action="store_true", help="有警告（无法解码的文字、忽略的文件）就失败")
+    options.add_argument("--search", choices=SEARCH_BACKENDS, default=os.environ.get("DIGEST_SEARCH") or "auto",
+                         help=f"页面所配的搜索，与 MkDocs 插件的选择相同（默认取 DIGEST_SEARCH，否则 auto："
+                              f"{PAGEFIND_FROM} 篇文章起用 Pagefind）")
     generate.set_defaults(run=run_generate)
 
     check = commands.add_parser(
-        "check", help="report, per page, the articles found and the text dropped",
-        description="Read and split the pages and print, per page, the articles found, what was dropped and "
-                    "why, and anything an editor should look at. Writes nothing.")
+        "check", help="逐个版面列出找到的文章和舍弃的文字",
+        description="读取并切分版面，逐个版面列出找到的文章、舍弃了什么及原因，以及编辑该核对的地方。"
+                    "不写任何文件。")
     add_common(check)
     check.set_defaults(run=run_check)
 
@@ -101,18 +102,20 @@ def positive(text: str) -> int:
     except ValueError:
         number = 0
     if number < 1:
-        raise argparse.ArgumentTypeError(f"expected a whole number of at least 1, not {text!r}")
+        raise argparse.ArgumentTypeError(f"应为不小于 1 的整数，不能是“{text}”")
     return number
 
 
-def add_common(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--seeds", type=Path, default=Path("seeds"), help="folder of page files (default: seeds)")
-    parser.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="theme configuration (YAML)")
-    parser.add_argument("--cache", type=Path, default=Path(".digest-cache"),
-                        help="folder for per-page work kept between runs (default: .digest-cache)")
-    parser.add_argument("--no-cache", action="store_true", help="neither read nor write the cache")
-    parser.add_argument("--jobs", type=int, default=None,
-                        help="processes for pages not in the cache (default: one per core)")
+def add_common(parser: ChineseParser):
+    """The options both commands take, in the parser's 选项 group (returned for more)."""
+    options = parser.options
+    options.add_argument("--seeds", type=Path, default=Path("seeds"), help="版面文件夹（默认 seeds）")
+    options.add_argument("--themes", type=Path, default=DEFAULT_THEMES, help="专题配置（YAML）")
+    options.add_argument("--cache", type=Path, default=Path(".digest-cache"),
+                         help="保存各版面处理结果、供下次使用的文件夹（默认 .digest-cache）")
+    options.add_argument("--no-cache", action="store_true", help="不读也不写缓存")
+    options.add_argument("--jobs", type=int, default=None, help="处理不在缓存里的版面用的进程数（默认每核一个）")
+    return options
 
 
 def settings_from(args) -> Settings:
@@ -133,7 +136,7 @@ def progress_printer(total_hint: int):
     def show(name: str) -> None:
         seen["n"] += 1
         if total_hint >= PROGRESS_MIN_PAGES:
-            print(f"\rreading pages: {seen['n']}/{total_hint}", end="", file=sys.stderr, flush=True)
+            print(f"\r正在读版面：{seen['n']}/{total_hint}", end="", file=sys.stderr, flush=True)
     return show
 
 
@@ -158,35 +161,34 @@ def run_generate(args) -> int:
 
 def publish(args, site: Site, stopwatch: Stopwatch) -> int:
     """Report the warnings and write what changed."""
+    from generator.model import DROPPED_KINDS
     from generator.render.export import EXPORT_PATH
     from generator.write import OutputError, foreign_files, write_site
 
     digest, report = site.digest, site.report
     for warning in report.warnings:
-        print(f"digest: warning: {warning}", file=sys.stderr)
+        print(f"digest 警告：{warning}", file=sys.stderr)
     if args.strict and report.warnings:
-        print(f"digest: error: {len(report.warnings)} warning(s) in --strict mode; nothing written", file=sys.stderr)
+        print(f"digest 错误：--strict 下有 {len(report.warnings)} 条警告，没有写入任何文件", file=sys.stderr)
         return 1
     others = foreign_files(args.out)
     try:
         files, written = write_site(args.out, site.files.items())
     except OSError as err:
-        raise OutputError(f"cannot write into {args.out}: {err.strerror or err}") from None
+        raise OutputError(f"无法写入 {args.out}：{err.strerror or err}") from None
     if others:
-        print(f"digest: note: {args.out} held {others} entries the generator did not write; "
-              f"they are left as they were", file=sys.stderr)
+        print(f"digest 提示：{args.out} 里有 {others} 个不是 digest 写的文件或文件夹，都保持原样",
+              file=sys.stderr)
     stopwatch.lap("write")
     if args.timings:
-        print("digest: timings: " + ", ".join(f"{k} {v:.2f} s" for k, v in stopwatch.laps.items()), file=sys.stderr)
+        print(TIMINGS + ", ".join(f"{k} {v:.2f} s" for k, v in stopwatch.laps.items()), file=sys.stderr)
     kinds = Counter(d.kind for d in digest.dropped)
-    dropped = ", ".join(f"{n} {k}" for k, n in sorted(kinds.items())) or "nothing"
-    print(f"{len(report.pages)} pages → {len(digest.articles)} articles; dropped {dropped}; "
-          f"{files} files in {args.out} ({EXPORT_PATH}), {written} written")
+    dropped = "、".join(f"{DROPPED_KINDS.get(k, k)} {n} 处" for k, n in sorted(kinds.items())) or "无"
+    print(f"{len(report.pages)} 个版面 → {len(digest.articles)} 篇文章；舍弃：{dropped}；"
+          f"{args.out} 共 {files} 个文件（数据导出 {EXPORT_PATH}），本次写入 {written} 个")
     return 0
 
 
-DROPPED_KINDS = {"advertisement": "广告", "caption": "图片说明", "duplicate": "重复", "fragment": "转版残段",
-                 "hidden": "已隐藏", "jump": "转版提示", "markup": "原始标记", "notice": "公告启事"}
 REVIEW_BELOW = 0.9  # decisions less sure than this are listed for an editor to look at
 REVIEW_MAX = 5
 
@@ -194,9 +196,10 @@ REVIEW_MAX = 5
 def run_check(args) -> int:
     """Per page: its layout, the articles (with the 编号 corrections use), what was dropped and
     why, and the headline-or-小标题 decisions the splitter was least sure of, to review first."""
+    from generator.model import DROPPED_KINDS, line_span
     from generator.read.ingest import PageError, read_page
     from generator.build import build
-    from generator.read.split import review
+    from generator.read.split import COLUMN_BREAK_JOINED, review
 
     settings = settings_from(args)
     site = build(settings)
@@ -217,13 +220,13 @@ def run_check(args) -> int:
         for a in articles:
             d = a.draft
             themes = "、".join(names.get(k, k) for k in a.theme_keys)
-            print(f"  文章  第 {d.lines[0]}–{d.lines[1]} 行  {d.title}  〔{themes}〕  编号 {a.id}")
+            print(f"  文章  {line_span(*d.lines)}  {d.title}  〔{themes}〕  编号 {a.id}")
             for note in d.notes:
-                if "joined to the sentence" not in note:
+                if not note.endswith(COLUMN_BREAK_JOINED):
                     print(f"        说明：{note}")
         for d in dropped:
             text = d.text.replace("\n", " / ")
-            print(f"  舍弃  第 {d.lines[0]}–{d.lines[1]} 行  {DROPPED_KINDS.get(d.kind, d.kind)}：{text[:40]}（{d.reason}）")
+            print(f"  舍弃  {line_span(*d.lines)}  {DROPPED_KINDS.get(d.kind, d.kind)}：{text[:40]}（{d.reason}）")
         unsure = [x for x in decisions if x.evidence.confidence < REVIEW_BELOW][:REVIEW_MAX]
         for x in unsure:
             verdict = "标题" if x.headline else "小标题"

@@ -17,6 +17,20 @@ class ConfigError(Exception):
     """Configuration that cannot be used; str() lists every problem found."""
 
 
+def unreadable(err: Exception) -> str:
+    """Why a configuration file could not be read, for the editor who wrote it: where YAML
+    stopped (its line, 1-based), then YAML's or the system's own words in brackets."""
+    detail = (str(err).splitlines() or [err.__class__.__name__])[0]
+    mark = getattr(err, "problem_mark", None) or getattr(err, "context_mark", None)
+    if mark is not None:
+        return f"第 {mark.line + 1} 行附近不是有效的 YAML（{detail}）"
+    if isinstance(err, FileNotFoundError):
+        return "找不到这个文件"
+    if isinstance(err, UnicodeDecodeError):
+        return "不是 UTF-8 编码的文本"
+    return f"文件无法读取（{detail}）"
+
+
 @dataclass(frozen=True)
 class Settings:
     seeds: Path
@@ -77,11 +91,10 @@ def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as err:
-        raise ConfigError(f"{path}: cannot read theme configuration ({err.__class__.__name__}: "
-                          f"{str(err).splitlines()[0] if str(err) else ''})") from None
+        raise ConfigError(f"{path}：无法读取专题配置：{unreadable(err)}") from None
     errors: list[str] = []
     if not isinstance(data, dict) or not isinstance(data.get("themes"), dict) or not data["themes"]:
-        raise ConfigError(f"{path}: expected a mapping with a non-empty 'themes' section")
+        raise ConfigError(f"{path}：应为映射，且有不为空的 themes 部分")
     settings = data.get("settings") or {}
     rules = []
     for key, spec in data["themes"].items():
@@ -89,10 +102,10 @@ def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
         if rule:
             rules.append(rule)
     if "other" in data["themes"]:
-        errors.append("theme key 'other' is reserved for articles with no theme")
+        errors.append("专题键 other 是留给不属于任何专题的文章的")
     other = settings.get("other") or {}
     if errors:
-        raise ConfigError(f"{path}: " + "; ".join(errors))
+        raise ConfigError(f"{path}：" + "；".join(errors))
     return ThemeConfig(
         rules=tuple(rules),
         other=Theme("other", str(other.get("name", "其他")), str(other.get("description", ""))),
@@ -103,22 +116,22 @@ def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
 
 def _theme_rule(key: str, spec, errors: list[str]) -> ThemeRule | None:
     if not key.isidentifier() or not key.isascii():
-        errors.append(f"theme key {key!r} must be an ASCII identifier (it is used in URLs)")
+        errors.append(f"专题键“{key}”应为 ASCII 标识符（它用在网址里）")
     if not isinstance(spec, dict):
-        errors.append(f"theme {key}: expected a mapping")
+        errors.append(f"专题 {key}：应为映射")
         return None
     for required in ("name", "threshold", "terms"):
         if required not in spec:
-            errors.append(f"theme {key}: missing '{required}'")
+            errors.append(f"专题 {key}：缺少 {required}")
     terms = _weights(key, "terms", spec.get("terms") or {}, errors)
     context = _weights(key, "context", spec.get("context") or {}, errors)
     needs = spec.get("context_needs") or []
     if context and not needs:
-        errors.append(f"theme {key}: 'context' terms need 'context_needs'")
+        errors.append(f"专题 {key}：写了 context 就要写 context_needs")
     try:
         threshold = float(spec.get("threshold", 0))
     except (TypeError, ValueError):
-        errors.append(f"theme {key}: threshold must be a number")
+        errors.append(f"专题 {key}：threshold 应为数字")
         threshold = 0.0
     from generator.model import Theme
 
@@ -128,12 +141,12 @@ def _theme_rule(key: str, spec, errors: list[str]) -> ThemeRule | None:
 
 def _weights(key: str, section: str, mapping, errors: list[str]) -> dict[str, float]:
     if not isinstance(mapping, dict):
-        errors.append(f"theme {key}: '{section}' must map terms to weights")
+        errors.append(f"专题 {key}：{section} 应为“词: 权重”的映射")
         return {}
     weights = {}
     for term, weight in mapping.items():
         if not isinstance(weight, (int, float)) or isinstance(weight, bool):
-            errors.append(f"theme {key}: weight of {term!r} in '{section}' must be a number")
+            errors.append(f"专题 {key}：{section} 里“{term}”的权重应为数字")
             continue
         weights[str(term)] = float(weight)
     return weights

@@ -16,6 +16,7 @@ from __future__ import annotations
 import gzip
 import hashlib
 import os
+import re
 import signal
 import subprocess
 import sys
@@ -39,6 +40,8 @@ from generator.render.text import Deferred, text_of
 from generator.shared_chrome import SharedSearchBox, SharedSettings
 
 log = get_plugin_logger(__name__)
+# The line a build logs of its generated pages' HTML (on_post_build); bench/ and the tests read it.
+CONVERSIONS_LOGGED = re.compile(r"生成的页面的 HTML：(\d+) 个取自缓存，(\d+) 个由 Markdown 转换")
 
 
 class DigestConfig(base.Config):
@@ -169,10 +172,10 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 site = build(self.settings, self.session)
         except (BuildError, ConfigError) as err:
             if self.last_site is None:
-                raise PluginError(f"digest: {err}") from None
+                raise PluginError(f"digest：{err}") from None
             # `mkdocs serve` stops answering while a build fails: an editor who saves a bad
             # correction keeps the last good site, and the one-line error, until it is fixed.
-            log.error(f"{err}; the site shows the last good build until this is fixed")
+            log.error(f"{err}；改正之前，网站仍是上一次成功生成的样子")
             site = self.last_site
         self.last_site = site if self.serving else None
         for warning in site.report.warnings:
@@ -193,7 +196,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
         self.part_of = self.pagefind_parts(site.files, config)
         for path, content in sorted(site.files.items(), key=lambda item: self.loop_order(item[0])):
             if files.get_file_from_path(path) is not None:
-                raise PluginError(f"digest: docs/{path} would be replaced by a generated page; remove it")
+                raise PluginError(f"digest：docs/{path} 会被生成的页面顶替；请把它移走")
             if not isinstance(content, Deferred):  # the feed and the export, in pieces
                 content = text_of(content).encode("utf-8")
                 if path == EXPORT_PATH:
@@ -210,11 +213,11 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                 page.key = content.key
                 self.conversions.expect(page)
             files.append(page)
-        log.info(f"{len(site.report.pages)} pages → {len(site.digest.articles)} articles")
+        log.info(f"{len(site.report.pages)} 个版面 → {len(site.digest.articles)} 篇文章")
         # before the pages are laid out, not after: Pagefind indexes the folder while they are
         removed = self.built.remove_stale(last_built, self.keys, config)
         if removed:
-            log.info(f"{len(removed)} generated files of the last build removed: no longer generated")
+            log.info(f"上次生成、这次不再生成的 {len(removed)} 个文件已删除")
         return files
 
     def pagefind_parts(self, paths, config) -> dict[str, int]:
@@ -245,7 +248,7 @@ class DigestPlugin(BasePlugin[DigestConfig]):
                      and f.page is not None and (f.is_modified() or not self.dirty)]
             jobs = self.config.jobs or os.cpu_count() or 1
             if self.conversions.preconvert(pages, config, files, jobs):
-                log.info(f"{self.conversions.preconverted} generated pages converted in {jobs} processes")
+                log.info(f"{jobs} 个进程转换了 {self.conversions.preconverted} 个生成的页面")
         if self.pagefind is not None:
             order = [f.src_uri for f in files.documentation_pages()]
             self.parts_written = parts_written_before(order, self.part_of)
@@ -282,17 +285,17 @@ class DigestPlugin(BasePlugin[DigestConfig]):
             self.conversions.prune()
             if self.conversions.taken + self.conversions.converted:
                 done = self.conversions.preconverted  # kept by this build's processes, then taken
-                log.info(f"HTML of {self.conversions.taken - done} generated pages from the cache, "
-                         f"{self.conversions.converted + done} converted from Markdown")
+                log.info(f"生成的页面的 HTML：{self.conversions.taken - done} 个取自缓存，"
+                         f"{self.conversions.converted + done} 个由 Markdown 转换")
         if self.pagefind is not None:
             # the parts MkDocs' loop has not left time for (generator/pagefind_index.py)
             try:
                 self.pagefind.finish()
             except RuntimeError as err:
-                raise PluginError(f"digest: pagefind failed: {err}") from None
+                raise PluginError(f"digest：Pagefind 建索引失败：{err}") from None
             finally:
                 self.pagefind = None
-            log.info("search: Pagefind index written to pagefind/")
+            log.info("搜索：Pagefind 索引已写入 pagefind/")
         elif self.serving and getattr(self, "search", "material") == "pagefind":
             # An editor previewing waits for the page, not for the search index (9 s of a 17 s
             # rebuild at 1,000 pages): under `mkdocs serve` Pagefind indexes after the page is served.

@@ -103,13 +103,23 @@ class Draft:
 
 @dataclass(frozen=True)
 class Dropped:
-    """Input text that is not an article, with the reason."""
+    """Input text that is not an article, with the reason (in the editors' language)."""
 
     file: str
     lines: tuple[int, int]
-    kind: str  # advertisement | duplicate | fragment | credit | noise
+    kind: str  # a key of DROPPED_KINDS
     text: str
     reason: str = ""
+
+
+# What an editor calls each kind of dropped text (`digest check`, `digest generate`'s summary).
+DROPPED_KINDS = {"advertisement": "广告", "caption": "图片说明", "duplicate": "重复", "fragment": "转版残段",
+                 "hidden": "已隐藏", "jump": "转版提示", "markup": "原始标记", "notice": "公告启事"}
+
+
+def line_span(first: int, last: int) -> str:
+    """A run of a page's lines as an editor reads it: 第 5 行, 第 5–9 行."""
+    return f"第 {first} 行" if first == last else f"第 {first}–{last} 行"
 
 
 @dataclass(frozen=True)

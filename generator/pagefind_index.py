@@ -129,7 +129,7 @@ def parts_written_before(order: list[str], part_of: dict[str, int]) -> dict[str,
 
 def last_line(output: str) -> str:
     """Why a command failed: the last line it printed."""
-    return (output.strip().splitlines() or ["no output"])[-1]
+    return (output.strip().splitlines() or ["没有输出"])[-1]
 
 
 class Indexer:

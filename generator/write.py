@@ -69,21 +69,21 @@ def check_output_folder(out: Path, *, seeds: Path) -> None:
     """
     where, pages = out.resolve(), seeds.resolve()
     if where.exists() and not where.is_dir():
-        raise OutputError(f"--out {out} is a file, not a folder")
+        raise OutputError(f"--out {out} 是文件，不是文件夹")
     if where == Path(where.anchor):
-        raise OutputError(f"--out {out} is the root of the file system; choose a folder of its own")
+        raise OutputError(f"--out {out} 是文件系统的根目录；请另选一个专用的文件夹")
     if where == Path.home().resolve():
-        raise OutputError(f"--out {out} is the home folder; choose a folder of its own")
+        raise OutputError(f"--out {out} 是主目录；请另选一个专用的文件夹")
     if where == pages:
-        raise OutputError(f"--out {out} is the seeds folder; choose a folder of its own")
+        raise OutputError(f"--out {out} 就是版面文件夹；请另选一个专用的文件夹")
     if pages in where.parents:
-        raise OutputError(f"--out {out} lies inside the seeds folder {seeds}; choose a folder outside it")
+        raise OutputError(f"--out {out} 在版面文件夹 {seeds} 里面；请选它外面的文件夹")
     if where in pages.parents:
-        raise OutputError(f"--out {out} contains the seeds folder {seeds}; choose a folder of its own")
+        raise OutputError(f"--out {out} 包含版面文件夹 {seeds}；请另选一个专用的文件夹")
     marker = next((m for m in PROJECT_MARKERS if (where / m).is_file()), None)
     if marker:
-        raise OutputError(f"--out {out} is a project's root folder (it holds {marker}); "
-                          f"choose a folder of its own, e.g. {out / 'out'}")
+        raise OutputError(f"--out {out} 是项目的根目录（其中有 {marker}）；"
+                          f"请另选一个专用的文件夹，例如 {out / 'out'}")
 
 
 def foreign_files(out: Path) -> int:
@@ -132,7 +132,7 @@ def write_site(out: Path, files: Iterable[tuple[str, object]]) -> Written:
             stat = target.stat()
             wanted[path] = [entry[0], stat.st_size, stat.st_mtime_ns] + entry[3:]
     except OSError as err:
-        raise OutputError(f"cannot write {out / path}: {err.strerror}") from None
+        raise OutputError(f"无法写入 {out / path}：{err.strerror}") from None
     for path in sorted(set(manifest.files) - set(wanted)):
         remove_ours(out, path)
     write_manifest(out, Manifest(wanted))
@@ -152,7 +152,7 @@ def stage(out: Path, files, known: dict[str, list], staging: Path):
     folder = f"{out}/"  # plain strings: a Path per file costs more than the check for thousands of files
     for path, text in files:
         if not safe_relative(path):
-            raise OutputError(f"the site names a file outside its folder: {path!r}")
+            raise OutputError(f"网站的文件名指向它的文件夹之外：{path!r}")
         target, key, entry = folder + path, None, known.get(path)
         if isinstance(text, (Deferred, Streamed)):
             key = text.key
@@ -180,9 +180,9 @@ def stage(out: Path, files, known: dict[str, list], staging: Path):
         Path(staged_file).write_bytes(data)
         staged.append((staged_file, path, [digest, -1, 0] + inputs))
     if conflicts:
-        shown = ", ".join(conflicts[:3]) + (f" and {len(conflicts) - 3} more" if len(conflicts) > 3 else "")
-        raise OutputError(f"{out} holds files the generator did not write where the site needs its own "
-                          f"({shown}); nothing was written: move them away or choose another --out")
+        shown = "、".join(conflicts[:3]) + (f" 等 {len(conflicts)} 个" if len(conflicts) > 3 else "")
+        raise OutputError(f"{out} 里有不是 digest 写的文件，占着网站要用的位置（{shown}）；"
+                          f"没有写入任何文件：请把它们移走，或另选 --out")
     return wanted, staged
 
 

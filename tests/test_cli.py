@@ -11,7 +11,7 @@ def test_generate_writes_pages_and_export(tmp_path, capsys):
     export = json.loads((tmp_path / "out/data/articles.json").read_text(encoding="utf-8"))
     assert len(export["articles"]) >= 20
     assert (tmp_path / "out/index.md").exists() and (tmp_path / "out/themes/governance.md").exists()
-    assert "articles" in capsys.readouterr().out
+    assert "篇文章" in capsys.readouterr().out
 
 
 def test_a_rebuild_writes_only_what_changed_and_removes_what_is_gone(tmp_path):
@@ -103,8 +103,7 @@ def test_unreadable_page_is_skipped_and_named_strict_mode_fails_and_keeps_output
     # default: the other pages are published, the bad one is named as skipped
     assert main(["generate", "--seeds", str(seeds), "--out", str(out)]) == 0
     err = capsys.readouterr().err.strip().splitlines()
-    assert err == ["digest: warning: broken page.txt: binary file (NUL bytes), not a text page; page skipped"] or \
-        (len(err) == 1 and "broken page.txt" in err[0] and "skipped" in err[0])
+    assert err == ["digest 警告：broken page.txt：像是二进制文件，不是文本；已跳过此版面"]
     assert json.loads((out / "data/articles.json").read_text(encoding="utf-8"))["articles"]
 
 
@@ -119,7 +118,7 @@ def test_no_readable_page_is_an_error_naming_the_files(tmp_path, capsys):
 
 def test_missing_seeds_folder(tmp_path, capsys):
     assert main(["generate", "--seeds", str(tmp_path / "nope"), "--out", str(tmp_path / "o")]) == 1
-    assert "seeds folder not found" in capsys.readouterr().err
+    assert "找不到版面文件夹" in capsys.readouterr().err
 
 
 def test_help_documents_every_command():

@@ -78,7 +78,7 @@ def test_two_pieces_are_merged_and_reanalysed(seeds, seed_export):
     merged = next(a for a in export["articles"] if a["id"] == target["id"])
     assert merged["paragraphs"][-len(source["paragraphs"]):] == source["paragraphs"]
     assert "veterans" in merged["themes"]  # analysed as one text
-    assert any("merged" in n for n in merged["notes"])
+    assert any(n.startswith("已按 corrections.yml 并入") for n in merged["notes"])
 
 
 def test_unknown_id_is_reported_with_the_id(seeds):
@@ -110,13 +110,13 @@ def test_an_unknown_theme_is_one_error_naming_the_id_the_field_and_the_accepted_
 
 
 @pytest.mark.parametrize("text,message", [
-    ("abc: [unclosed\n", "cannot read corrections"),
-    ("- just a list\n", "expected a mapping"),
-    ("abc: {colour: red}\n", "abc: unknown field(s) colour"),
-    ("abc: {date: 13/11/2019}\n", "abc: date '13/11/2019' is not YYYY-MM-DD"),
-    ("abc: {date: 2019-13-45}\n", "abc: date '2019-13-45' is not YYYY-MM-DD"),  # YAML's own dates: no traceback
-    ("abc: {hide: perhaps}\n", "abc: hide must be true or false"),
-    ("abc: {merge_into: abc}\n", "abc: cannot merge an article into itself"),
+    ("abc: [unclosed\n", "无法读取更正"),
+    ("- just a list\n", "应为“文章编号: 要更改的字段”的映射"),
+    ("abc: {colour: red}\n", "abc：未知字段 colour"),
+    ("abc: {date: 13/11/2019}\n", "abc：日期“13/11/2019”不是 YYYY-MM-DD 格式"),
+    ("abc: {date: 2019-13-45}\n", "abc：日期“2019-13-45”不是 YYYY-MM-DD 格式"),  # YAML's own dates: no traceback
+    ("abc: {hide: perhaps}\n", "abc：hide 应为 true 或 false"),
+    ("abc: {merge_into: abc}\n", "abc：不能把文章并入它自己"),
 ])
 def test_malformed_corrections_are_one_clear_error(seeds, text, message):
     (seeds / "corrections.yml").write_text(text, encoding="utf-8")

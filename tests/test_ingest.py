@@ -29,10 +29,10 @@ def test_cr_line_ends():
 
 
 @pytest.mark.parametrize("data,message", [
-    (b"", "empty"), (b"  \n\n ", "empty"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "binary"),
+    (b"", "空"), (b"  \n\n ", "空"), (b"\x89PNG\r\n\x1a\n\x00\x00\x00", "二进制"),
 ])
 def test_unusable_files_name_the_file(data, message):
-    with pytest.raises(PageError, match=rf"bad\.txt: .*{message}"):
+    with pytest.raises(PageError, match=rf"bad\.txt：.*{message}"):
         decode(data, "bad.txt")
 
 

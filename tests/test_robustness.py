@@ -81,25 +81,25 @@ def test_text_in_no_known_encoding_is_rejected_naming_the_file(tmp_path):
     folder = seeds_with(tmp_path, {"good.txt": PAGE.encode(), "latin.txt": bytes(range(0x80, 0x100)) * 4})
     _, report, _, export = build_folder(folder)
     assert [p.file for p in report.pages] == ["good.txt"]
-    assert any(w.startswith("latin.txt: ") and "skipped" in w for w in report.warnings)
+    assert any(w.startswith("latin.txt：") and w.endswith("已跳过此版面") for w in report.warnings)
 
 
 # --- unusable files ----------------------------------------------------------------
 
 @pytest.mark.parametrize("name,data,reason", [
-    ("empty.txt", b"", "empty"),
-    ("blank.txt", b"  \n\t\n \r\n", "empty"),
-    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "binary"),
+    ("empty.txt", b"", "空"),
+    ("blank.txt", b"  \n\t\n \r\n", "空"),
+    ("photo.txt", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR" + bytes(200), "二进制"),
 ], ids=lambda v: v if isinstance(v, str) and v.endswith(".txt") else "")
 def test_unusable_page_is_skipped_with_its_name_and_the_rest_is_built(tmp_path, name, data, reason):
     _, report, _, export = build_folder(seeds_with(tmp_path, {"good.txt": PAGE.encode(), name: data}))
     assert len(export["articles"]) == 1
-    skipped = [w for w in report.warnings if w.startswith(f"{name}: ")]
-    assert len(skipped) == 1 and reason in skipped[0] and "skipped" in skipped[0]
+    skipped = [w for w in report.warnings if w.startswith(f"{name}：")]
+    assert len(skipped) == 1 and reason in skipped[0] and skipped[0].endswith("已跳过此版面")
 
 
 def test_only_unusable_pages_is_a_one_line_error(tmp_path):
-    with pytest.raises(BuildError, match=r"empty\.txt: .*empty"):
+    with pytest.raises(BuildError, match=r"empty\.txt：文件是空的"):
         build(Settings(seeds=seeds_with(tmp_path, {"empty.txt": b""})))
 
 
@@ -107,7 +107,7 @@ def test_files_that_are_not_pages_are_ignored_and_said(tmp_path):
     folder = seeds_with(tmp_path, {"p.txt": PAGE.encode(), "scan.pdf": b"%PDF-1.4", "notes.md": b"# x"})
     _, report, _, _ = build_folder(folder)
     assert sorted(report.ignored) == ["notes.md", "scan.pdf"]
-    assert sum("not a page file" in w for w in report.warnings) == 2
+    assert sum("不是版面文件" in w for w in report.warnings) == 2
 
 
 @pytest.mark.parametrize("name", ["第 3 版 淄博日报.txt", "2019.11.13.p3.final.txt", "page with spaces.txt"])

@@ -6,6 +6,7 @@ from urllib.parse import unquote, urlsplit
 
 import pytest
 
+from generator.mkdocs_plugin import CONVERSIONS_LOGGED
 from generator.shared_chrome import SEARCH_BOX_SCRIPT, SETTINGS_SCRIPT
 from tests.conftest import SEEDS, readable, site_export
 
@@ -400,7 +401,7 @@ def test_a_clean_build_takes_the_html_of_unchanged_pages_from_the_cache(tmp_path
     from tests.project import make_project, mkdocs_build
 
     def conversions(result):
-        found = re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted", result.stderr)
+        found = CONVERSIONS_LOGGED.search(result.stderr)
         return int(found.group(1)), int(found.group(2))
 
     def pages(folder):
@@ -445,10 +446,9 @@ def test_pages_converted_on_all_cores_give_the_site_one_process_gives(tmp_path):
         result = mkdocs_build(tmp_path / f"site-{jobs}", project=project)
         assert result.returncode == 0 and "WARNING" not in result.stderr, result.stderr[-3000:]
         builds[jobs] = result.stderr
-    assert "converted in 2 processes" in builds[2] and "converted in" not in builds[1].replace("converted from", "")
+    assert "2 个进程转换了" in builds[2] and "进程转换了" not in builds[1]
     for stderr in builds.values():
-        taken, converted = map(int, re.search(r"HTML of (\d+) generated pages from the cache, (\d+) converted",
-                                              stderr).groups())
+        taken, converted = map(int, CONVERSIONS_LOGGED.search(stderr).groups())
         assert taken == 0 and converted > 80
     one, two = files(tmp_path / "site-1"), files(tmp_path / "site-2")
     assert set(one) == set(two) and [path for path in one if one[path] != two[path]] == []
@@ -536,12 +536,12 @@ def test_mkdocs_serve_keeps_the_last_good_site_while_a_correction_is_bad(tmp_pat
             time.sleep(0.5)
         (seeds / "corrections.yml").write_text("abc: {date: 2019-13-45}\n", encoding="utf-8")
         deadline = time.time() + 60
-        while "last good build" not in log.read_text(encoding="utf-8") and time.time() < deadline:
+        while "上一次成功生成" not in log.read_text(encoding="utf-8") and time.time() < deadline:
             time.sleep(0.5)
         time.sleep(1)
         assert status() == 200 and status("timeline/") == 200
     text = log.read_text(encoding="utf-8")
-    assert "abc: date '2019-13-45' is not YYYY-MM-DD; the site shows the last good build" in text
+    assert "abc：日期“2019-13-45”不是 YYYY-MM-DD 格式；改正之前，网站仍是上一次成功生成的样子" in text
     assert "Traceback" not in text and "appear stuck" not in text
 
 

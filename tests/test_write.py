@@ -41,7 +41,7 @@ def hand_written(folder: Path) -> dict[str, str]:
 
 def one_line_error(capsys) -> str:
     err = capsys.readouterr().err.strip().splitlines()
-    assert len(err) == 1 and err[0].startswith("digest: error: ") and "Traceback" not in err[0], err
+    assert len(err) == 1 and err[0].startswith("digest 错误：") and "Traceback" not in err[0], err
     return err[0]
 
 
@@ -51,7 +51,7 @@ def test_out_that_holds_the_seeds_is_refused_and_nothing_is_touched(tmp_path, mo
     before = snapshot(tmp_path)
     monkeypatch.chdir(tmp_path)
     assert main(["generate", "--seeds", "seeds", "--out", "."]) == 2
-    assert "contains the seeds folder" in one_line_error(capsys)
+    assert "包含版面文件夹" in one_line_error(capsys)
     assert snapshot(tmp_path) == before
 
 
@@ -71,12 +71,12 @@ def test_project_root_home_and_file_system_root_are_refused(tmp_path, monkeypatc
     project = tmp_path / "project"
     project.mkdir()
     (project / "mkdocs.yml").write_text("site_name: x\n", encoding="utf-8")
-    for out, reason in ((project, "project's root"), (Path("/"), "root of the file system")):
+    for out, reason in ((project, "项目的根目录"), (Path("/"), "文件系统的根目录")):
         with pytest.raises(OutputError, match=reason):
             check_output_folder(out, seeds=seeds)
     monkeypatch.setenv("HOME", str(tmp_path / "home"))
     (tmp_path / "home").mkdir()
-    with pytest.raises(OutputError, match="home folder"):
+    with pytest.raises(OutputError, match="主目录"):
         check_output_folder(tmp_path / "home", seeds=seeds)
 
 
@@ -86,7 +86,7 @@ def test_out_docs_keeps_every_hand_written_file_byte_for_byte(tmp_path, capsys):
     docs.mkdir()
     before = hand_written(docs)
     assert main(["generate", "--seeds", str(seeds), "--out", str(docs), "--no-cache"]) == 0
-    assert "left as they were" in capsys.readouterr().err  # said once, in one line
+    assert "都保持原样" in capsys.readouterr().err  # said once, in one line
     after = snapshot(docs)
     assert {p: after[p] for p in before} == before
     assert "index.md" in after and "data/articles.json" in after
@@ -109,7 +109,7 @@ def test_a_file_that_is_not_ours_where_the_site_needs_its_own_is_refused(tmp_pat
     (out / "index.md").write_text("# 编辑写的首页\n", encoding="utf-8")
     before = snapshot(out)
     assert main(["generate", "--seeds", str(seeds), "--out", str(out), "--no-cache"]) == 1
-    assert "index.md" in one_line_error(capsys).split("(")[1]
+    assert "index.md" in one_line_error(capsys).split("（")[1]
     assert snapshot(out) == before and not (out / MANIFEST).exists()
     assert [p.name for p in out.iterdir()] == ["index.md"]  # no staging folder left either
 
@@ -142,11 +142,11 @@ def test_a_foreign_folder_gets_our_files_beside_its_own(tmp_path, capsys):
     before = snapshot(out)
     assert main(["generate", "--seeds", str(seeds), "--out", str(out), "--no-cache"]) == 0
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "did not write" in err
+    assert err.count("\n") == 1 and "不是 digest 写的" in err
     after = snapshot(out)
     assert {p: after[p] for p in before} == before
     assert main(["generate", "--seeds", str(seeds), "--out", str(out), "--no-cache"]) == 0
-    assert "did not write" not in capsys.readouterr().err  # our manifest is there now
+    assert "不是 digest 写的" not in capsys.readouterr().err  # our manifest is there now
     assert snapshot(out) == after
 
 

@@ -51,10 +51,9 @@ class Segmenter:
 
     def __init__(self, user_dict: Path = USER_DICT, stop_words: Path = STOP_WORDS, backend: str | None = None):
         self.backend = backend or segmenter_backend()
-        if self.backend not in ("rjieba", "jieba"):
-            raise RuntimeError(f"unknown segmenter {self.backend!r} (rjieba or jieba)")
-        if self.backend == "rjieba" and rjieba is None:
-            raise RuntimeError("DIGEST_SEGMENTER=rjieba but rjieba is not installed")
+        problem = backend_problem(self.backend)
+        if problem:
+            raise ValueError(problem)
         self.user_dict = user_dict
         self.stop_words = frozenset(read_words(stop_words)) | frozenset(read_words(GENERIC_WORDS))
         self._cutter = None  # loaded on first cut: a build whose pages are all cached never cuts
@@ -165,6 +164,15 @@ def read_idf(path: Path) -> tuple[dict[str, float], float]:
 def segmenter_backend() -> str:
     """rjieba when installed, unless DIGEST_SEGMENTER says otherwise."""
     return os.environ.get("DIGEST_SEGMENTER") or ("rjieba" if rjieba else "jieba")
+
+
+def backend_problem(backend: str) -> str | None:
+    """Why ``backend`` cannot cut words here (a one-line message for the build), or None."""
+    if backend not in ("rjieba", "jieba"):
+        return f"分词器“{backend}”（DIGEST_SEGMENTER）无效；可选：rjieba、jieba"
+    if backend == "rjieba" and rjieba is None:
+        return "DIGEST_SEGMENTER=rjieba，但没有安装 rjieba"
+    return None
 
 
 def is_content_tag(tag: str) -> bool:

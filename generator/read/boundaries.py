@@ -66,6 +66,24 @@ WEIGHTS = {
     "parallel": -1.5,
     "awaits_headline": 4.0,
 }
+# Each piece of evidence as `digest check` names it to an editor reviewing a decision (a signed
+# weight follows: 话题转换 −1.0 says the text goes on with the same subject).
+FEATURE_NAMES = {
+    "byline_after": "下一行是署名",
+    "dateline_after": "下一行是电头",
+    "page_start": "版面开头",
+    "markdown_heading": "Markdown 标题",
+    "credit_before": "上一行是文末署名或转版提示",
+    "cut_sentence": "后文接着被截断的句子",
+    "stacked": "多行标题",
+    "place_title": "地名加冒号开头",
+    "numbered": "带序号",
+    "cohesion": "话题转换",
+    "places": "地名转换",
+    "two_clauses": "一行两个分句",
+    "parallel": "附近有同式的小标题",
+    "awaits_headline": "前面的署名还缺标题",
+}
 COHESION_LOW, COHESION_HIGH = 0.05, 0.20  # similarity of two articles / of one article's parts
 WINDOW = 400  # characters of text either side compared
 SHARED_PLACE = -0.5  # the ``places`` factor when the lead names a place the text before named
@@ -98,7 +116,7 @@ class Evidence:
         return 1 / (1 + math.exp(-CONFIDENCE_SLOPE * abs(self.score - THRESHOLD)))
 
     def describe(self) -> str:
-        return ", ".join(f"{name} {weight:+.1f}" for name, weight in self.features) or "no evidence"
+        return "，".join(f"{FEATURE_NAMES[name]} {weight:+.1f}" for name, weight in self.features) or "没有证据"
 
 
 class PageWords:

@@ -28,8 +28,8 @@ from pathlib import Path
 
 import yaml
 
-from generator.config import ConfigError
-from generator.model import Article, DateInfo, Draft, Dropped, ThemeScore
+from generator.config import ConfigError, unreadable
+from generator.model import Article, DateInfo, Draft, Dropped, ThemeScore, line_span
 
 FILE_NAME = "corrections.yml"
 EDITOR_SET = f"编辑在 {FILE_NAME} 中指定"  # why a date or theme is what it is, where a reader sees it
@@ -65,25 +65,24 @@ def load_corrections(path: Path) -> dict[str, Correction]:
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextKeysLoader)  # noqa: S506 (safe loader)
     except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
-        first = str(err).splitlines()[0] if str(err) else err.__class__.__name__
-        raise ConfigError(f"{path.name}: cannot read corrections ({first})") from None
+        raise ConfigError(f"{path.name}：无法读取更正：{unreadable(err)}") from None
     if data is None:
         return {}
     if not isinstance(data, dict):
-        raise ConfigError(f"{path.name}: expected a mapping from article id to the fields it changes")
+        raise ConfigError(f"{path.name}：应为“文章编号: 要更改的字段”的映射")
     errors, corrections = [], {}
     for key, spec in data.items():
         article_id = str(key)
         if not isinstance(spec, dict):
-            errors.append(f"{article_id}: expected fields such as title, date, places, themes, hide, merge_into")
+            errors.append(f"{article_id}：应写出要更改的字段，例如 title、date、places、themes、hide、merge_into")
             continue
         unknown = sorted(set(map(str, spec)) - FIELDS)
         if unknown:
-            errors.append(f"{article_id}: unknown field(s) {', '.join(unknown)}")
+            errors.append(f"{article_id}：未知字段 {'、'.join(unknown)}")
             continue
         corrections[article_id] = _correction(article_id, spec, errors)
     if errors:
-        raise ConfigError(f"{path.name}: " + "; ".join(errors))
+        raise ConfigError(f"{path.name}：" + "；".join(errors))
     return corrections
 
 
@@ -95,7 +94,7 @@ def _correction(article_id: str, spec: dict, errors: list[str]) -> Correction:
         if isinstance(value, str):
             value = [value]
         if not isinstance(value, list) or not all(isinstance(v, str) and v.strip() for v in value):
-            errors.append(f"{article_id}: {name} must be a list of names")
+            errors.append(f"{article_id}：{name} 应为名称的列表")
             return None
         return tuple(v.strip() for v in value)
 
@@ -106,21 +105,21 @@ def _correction(article_id: str, spec: dict, errors: list[str]) -> Correction:
         try:
             date = dt.date.fromisoformat(str(date)).isoformat()
         except ValueError:
-            errors.append(f"{article_id}: date {date!r} is not YYYY-MM-DD")
+            errors.append(f"{article_id}：日期“{date}”不是 YYYY-MM-DD 格式")
             date = None
     title = spec.get("title")
     if title is not None and (not isinstance(title, str) or not title.strip()):
-        errors.append(f"{article_id}: title must be text")
+        errors.append(f"{article_id}：title 应为文字")
         title = None
     hide = spec.get("hide", False)
     if not isinstance(hide, bool):
-        errors.append(f"{article_id}: hide must be true or false")
+        errors.append(f"{article_id}：hide 应为 true 或 false")
         hide = False
     merge_into = spec.get("merge_into")
     if merge_into is not None:
         merge_into = str(merge_into)
         if merge_into == article_id:
-            errors.append(f"{article_id}: cannot merge an article into itself")
+            errors.append(f"{article_id}：不能把文章并入它自己")
             merge_into = None
     return Correction(article_id, title.strip() if title else None, date, text_list("places"),
                       text_list("themes"), hide, merge_into, str(spec["note"]) if spec.get("note") else None)
@@ -134,12 +133,12 @@ def resolve_themes(corrections: dict[str, Correction], themes) -> dict[str, Corr
     for article_id, c in corrections.items():
         unknown = [t for t in c.themes or () if t not in accepted]
         if unknown:
-            errors.append(f"{article_id}: themes: unknown {'、'.join(unknown)}")
+            errors.append(f"{article_id}：themes 里有未知的专题 {'、'.join(unknown)}")
         themes_of = tuple(dict.fromkeys(accepted[t] for t in c.themes if t in accepted)) if c.themes is not None else None
         resolved[article_id] = replace(c, themes=themes_of)
     if errors:
         choices = "、".join(f"{t.key}（{t.name}）" for t in themes)
-        raise ConfigError(f"{FILE_NAME}: " + "; ".join(errors) + f"; a theme is one of {choices}, or [] for 其他")
+        raise ConfigError(f"{FILE_NAME}：" + "；".join(errors) + f"；专题可写 {choices}，写 [] 则归入“其他”")
     return resolved
 
 
@@ -148,9 +147,9 @@ def check_ids(corrections: dict[str, Correction], ids: set[str]) -> list[str]:
     problems = []
     for c in corrections.values():
         if c.article_id not in ids:
-            problems.append(f"{FILE_NAME}: no article has id {c.article_id}")
+            problems.append(f"{FILE_NAME}：没有编号为 {c.article_id} 的文章")
         if c.merge_into and c.merge_into not in ids:
-            problems.append(f"{FILE_NAME}: {c.article_id}: merge_into names no article ({c.merge_into})")
+            problems.append(f"{FILE_NAME}：{c.article_id}：merge_into 所指的文章不存在（{c.merge_into}）")
     return problems
 
 
@@ -183,8 +182,7 @@ def merge_drafts(items: list[tuple[str, Draft, object]], corrections: dict[str, 
                 captions=draft.captions + extra.captions,
                 credits=draft.credits + extra.credits,
                 edits=draft.edits + extra.edits,
-                notes=draft.notes + (f"merged with “{extra.title}” (lines {extra.lines[0]}–{extra.lines[1]}) "
-                                     f"by {FILE_NAME}",),
+                notes=draft.notes + (f"已按 {FILE_NAME} 并入“{extra.title}”（{line_span(*extra.lines)}）",),
                 lines=(min(draft.lines[0], extra.lines[0]), max(draft.lines[1], extra.lines[1])),
             )
         result.append((article_id, draft, page))
@@ -209,7 +207,7 @@ def apply_fields(article: Article, correction: Correction | None, *, theme_keys:
             if found:
                 places.append(found[-1])
             else:
-                problems.append(f"{FILE_NAME}: {article.id}: place {name!r} is not in the gazetteer")
+                problems.append(f"{FILE_NAME}：{article.id}：地名“{name}”不在地名表里")
         analysis = replace(analysis, places=tuple(dict.fromkeys(places)))
     if correction.themes is not None:  # keys by now (``resolve_themes``)
         scores = {t.key: t for t in article.themes}
@@ -222,4 +220,4 @@ def hidden_as_dropped(article: Article) -> Dropped:
     """A hidden article's text stays in the export, with the reason."""
     d = article.draft
     text = "\n".join(filter(None, [d.kicker, d.title, d.subtitle, d.byline.text, d.body, *d.captions, *d.credits]))
-    return Dropped(d.file, d.lines, "hidden", text, f"hidden by {FILE_NAME} (article {article.id})")
+    return Dropped(d.file, d.lines, "hidden", text, f"已按 {FILE_NAME} 隐藏（编号 {article.id}）")

@@ -41,7 +41,7 @@ def list_pages(seeds: Path, editor_files: frozenset[str] = frozenset()) -> tuple
     ``editor_files`` (e.g. corrections.yml) are read elsewhere: neither pages nor ignored.
     """
     if not seeds.is_dir():
-        raise PageError(f"{seeds}: seeds folder not found")
+        raise PageError(f"{seeds}：找不到版面文件夹")
     # by name (a string sorts faster than a Path); a directory entry says whether it is a file
     with os.scandir(seeds) as found:
         names = sorted(e.name for e in found if not e.name.startswith(".") and e.is_file())
@@ -72,23 +72,23 @@ def parse_page(name: str, text: str, *, encoding: str = "utf-8", warnings: tuple
         if number > body_start and raw.strip()
     )
     if not lines:
-        raise PageError(f"{name}: the page has no text")
+        raise PageError(f"{name}：版面上没有文字")
     return Page(name, lines, meta, encoding, tuple(warnings) + meta_warnings)
 
 
 def decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
     """Bytes to text: BOMs first, then UTF-8, then GB18030 (a superset of GBK)."""
     if not data.strip():
-        raise PageError(f"{name}: the file is empty")
+        raise PageError(f"{name}：文件是空的")
     for bom, codec in ((codecs.BOM_UTF8, "utf-8-sig"), (codecs.BOM_UTF16_LE, "utf-16"),
                        (codecs.BOM_UTF16_BE, "utf-16")):
         if data.startswith(bom):
             try:
                 return data.decode(codec), codec, ()
             except UnicodeDecodeError as err:
-                raise PageError(f"{name}: starts with a {codec} mark but is not {codec} ({err.reason})") from None
+                raise PageError(f"{name}：以 {codec} 标记开头，内容却不是 {codec}（{err.reason}）") from None
     if b"\x00" in data:
-        raise PageError(f"{name}: looks like a binary file, not text")
+        raise PageError(f"{name}：像是二进制文件，不是文本")
     try:
         return data.decode("utf-8"), "utf-8", ()
     except UnicodeDecodeError:
@@ -96,10 +96,10 @@ def decode(data: bytes, name: str) -> tuple[str, str, tuple[str, ...]]:
     try:
         text = data.decode("gb18030")
     except UnicodeDecodeError:
-        raise PageError(f"{name}: not UTF-8, UTF-16 or GB18030 text") from None
+        raise PageError(f"{name}：不是 UTF-8、UTF-16 或 GB18030 编码的文本") from None
     if not looks_like_text(text):
-        raise PageError(f"{name}: looks like a binary file, not text")
-    return text, "gb18030", (f"{name}: not UTF-8; decoded as GB18030/GBK",)
+        raise PageError(f"{name}：像是二进制文件，不是文本")
+    return text, "gb18030", (f"{name}：不是 UTF-8 编码，已按 GB18030（GBK）读取",)
 
 
 def looks_like_text(text: str) -> bool:
@@ -155,11 +155,11 @@ def meta_from_mapping(data: dict, name: str) -> tuple[PageMeta, tuple[str, ...]]
     elif date is not None:
         date = str(date)
         if not re.fullmatch(r"\d{4}-\d{2}-\d{2}", date):
-            warnings.append(f"{name}: front matter date {date!r} is not YYYY-MM-DD; ignored")
+            warnings.append(f"{name}：文件头的日期“{date}”不是 YYYY-MM-DD 格式，已忽略")
             date = None
     year = data.get("year")
     if year is not None and not (isinstance(year, int) and 1900 <= year <= 2200):
-        warnings.append(f"{name}: front matter year {year!r} is not a year; ignored")
+        warnings.append(f"{name}：文件头的年份“{year}”不是年份，已忽略")
         year = None
     if date and not year:
         year = int(date[:4])

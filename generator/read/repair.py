@@ -19,7 +19,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 from scipy import sparse
 
-from generator.model import Draft, Paragraph
+from generator.model import Draft, Paragraph, line_span
 
 DUPLICATE_MIN = 40
 DUPLICATE_WINDOW = 400  # lines: more than a broadsheet page holds
@@ -150,8 +150,7 @@ def move_paragraphs(drafts: list[Draft], moves: list[tuple[int, int, int]]) -> l
         gained = tuple(received.get(index, ()))
         notes = draft.notes
         if gained:
-            notes += tuple(f"paragraph from lines {p.lines[0]}–{p.lines[-1]} moved here: it was printed "
-                           f"inside another article" for p in gained)
+            notes += tuple(f"{line_span(p.lines[0], p.lines[-1])}的段落移到了这里：它被印在另一篇文章中间" for p in gained)
         if len(kept) != len(draft.paragraphs) or gained:
             headings = tuple(replace(h, before=min(h.before - sum(1 for (i, k) in moving if i == index and k < h.before),
                                                    len(kept))) for h in draft.headings)

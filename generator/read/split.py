@@ -54,6 +54,7 @@ from generator.model import Byline, Draft, Dropped, Edit, Heading, Page, Paragra
 AD_WINDOW = 4
 LONE_CAPTION_MAX = 30
 FRAGMENT_MAX = 10
+COLUMN_BREAK_JOINED = "已接回被分栏截断的句子"  # ends a routine note, which `digest check` leaves out
 UNTITLED = "（无标题）"
 
 
@@ -86,14 +87,14 @@ def as_notice(draft: Draft) -> Dropped:
     parts = [draft.kicker, draft.title, draft.subtitle, draft.byline.text] + \
         [h.text for h in draft.headings] + [p.text for p in draft.paragraphs] + list(draft.captions) + list(draft.credits)
     return Dropped(draft.file, draft.lines, "notice", "\n".join(filter(None, parts)),
-                   "an official notice (公告、通告、公示、启事、声明), not a news article")
+                   "公告、通告、公示、启事或声明，不是新闻报道")
 
 
 def drop_duplicate_lines(file: str, views: list[LineView]) -> tuple[list[LineView], list[Dropped]]:
     """Remove lines printed twice (keeping the longer or first copy), recording them."""
     duplicates = repair.duplicate_lines([v.text for v in views])
     dropped = [Dropped(file, (views[i].number, views[i].last), "duplicate", views[i].text,
-                       f"repeats line {views[kept].number}")
+                       f"与第 {views[kept].number} 行重复")
                for i, kept in sorted(duplicates.items())]
     return [v for i, v in enumerate(views) if i not in duplicates], dropped
 
@@ -201,7 +202,7 @@ class _Reader:
             j += 1
         lines = self.views[i:j]
         self.dropped.append(Dropped(self.file, (lines[0].number, lines[-1].last), "advertisement",
-                                    "\n".join(v.text for v in lines), "advertising copy (prices, permits, phone numbers)"))
+                                    "\n".join(v.text for v in lines), "广告文字：价格、许可证号、电话号码"))
         return j
 
     def start_or_adopt(self, block: Block) -> None:
@@ -210,7 +211,7 @@ class _Reader:
         if self.current and self.current.untitled and not block.has_own_byline:
             self.current.block = block  # byline and lead were printed before their headline
             self.current.head_lines = lines
-            self.current.notes.append("headline printed after the byline and lead; joined to them")
+            self.current.notes.append("标题印在署名和导语之后，已与它们合为一篇")
             return
         self.current = _Article(block, head_lines=lines)
         self.articles.append(self.current)
@@ -222,7 +223,7 @@ class _Reader:
         previous = self.views[i - 1] if i > 0 else None
         if layout.is_jump_line(text):
             self.dropped.append(Dropped(self.file, (view.number, view.last), "jump", view.text,
-                                        "jump line: the article goes on, or came from, another page"))
+                                        "转版提示：文章转到或转自别的版面"))
         elif layout.is_end_byline(text) and self.current:
             self.place_end_credit(view)
         elif layout.is_byline(text):
@@ -260,7 +261,7 @@ class _Reader:
     def place_caption(self, view: LineView) -> None:
         if self.current is None:
             self.dropped.append(Dropped(self.file, (view.number, view.last), "caption", view.text,
-                                        "photo caption before the page's first article"))
+                                        "版面第一篇文章之前的图片说明"))
         else:
             self.current.captions.append((view.text, view.last))
 
@@ -268,12 +269,12 @@ class _Reader:
         article = self.current
         if article is None:
             self.dropped.append(Dropped(self.file, (view.number, view.last), "fragment", view.text,
-                                        "text before the page's first headline: continued from another page"))
+                                        "版面第一个标题之前的文字：从别的版面转来"))
             return
         if not article.paragraphs and not article.headings and len(view.text) <= FRAGMENT_MAX \
                 and layout.ends_sentence(view.text) and layout.dateline(view.text) is None:
             self.dropped.append(Dropped(self.file, (view.number, view.last), "fragment", view.text,
-                                        "a sentence's end opening the article: continued from another page"))
+                                        "文章开头是一句话的后半截：从别的版面转来"))
             return
         if article.dateline is None and not article.paragraphs:
             article.dateline = layout.dateline(view.text)
@@ -282,7 +283,7 @@ class _Reader:
             last[0] += view.text
             last[1].extend(view.all_numbers)
             last[2] = view.broken
-            article.notes.append(f"line {view.number} joined to the sentence a column break cut")
+            article.notes.append(f"第 {view.number} 行{COLUMN_BREAK_JOINED}")
         else:
             article.paragraphs.append([view.text, view.all_numbers, view.broken])
 
@@ -317,12 +318,12 @@ class _Reader:
         for view in self.views[start:end]:
             if layout.EMPHASIS.search(view.raw):
                 target = self.current
-                edit = Edit(view.number, view.raw, "Markdown emphasis removed")
+                edit = Edit(view.number, view.raw, "已去掉 Markdown 强调标记")
                 if target is not None:
                     target.edits.append(edit)
                 else:
                     self.dropped.append(Dropped(self.file, (view.number, view.number), "markup", view.raw,
-                                                "original text of a line whose emphasis was removed"))
+                                                "去掉强调标记之前的原文"))
 
     # -- results ---------------------------------------------------------
 
@@ -346,7 +347,7 @@ def freeze(file: str, article: _Article) -> Draft:
     if block is None:
         lead = paragraphs[0].text if paragraphs else ""
         title = f"{UNTITLED}{lead[:16]}"
-        notes.append("no headline found for this text")
+        notes.append("这段文字找不到标题")
     else:
         title = block.title
     date = article.dateline
