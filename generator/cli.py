@@ -1,10 +1,10 @@
 """The ``digest`` command: a thin wrapper over the pipeline.
 
 Library errors become one-line messages, in Chinese as every message an
-editor sees, and a non-zero exit: 2 for an
-``--out`` folder the generator refuses to write into, 1 for input or a
-configuration it cannot use. Nothing is written unless the whole build
-succeeded, and then only the files that changed (``write``).
+editor sees, and a non-zero exit: 2 for an ``--out`` folder the generator
+refuses to write into, 1 for input or a configuration it cannot use.
+Nothing is written unless the whole build succeeded, and then only the
+files that changed (``write``).
 """
 from __future__ import annotations
 
