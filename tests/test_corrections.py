@@ -53,6 +53,20 @@ def test_a_theme_title_date_and_place_are_corrected(seeds, seed_export):
     assert not report.warnings or all("corrections" not in w for w in report.warnings)
 
 
+@pytest.mark.parametrize("encoding", ["gbk", "utf-16", "utf-8-sig"])
+def test_a_corrections_file_in_any_encoding_a_page_may_be_in_is_read(seeds, seed_export, encoding):
+    original = article(seed_export, "社保服务进万家")
+    (seeds / "corrections.yml").write_bytes(f"{original['id']}: {{title: 社保服务进万家活动启动}}\n".encode(encoding))
+    site = build(Settings(seeds=seeds))
+    assert next(a for a in site.digest.articles if a.id == original["id"]).draft.title == "社保服务进万家活动启动"
+
+
+def test_a_corrections_file_that_is_not_text_is_one_error(seeds):
+    (seeds / "corrections.yml").write_bytes(b"\x00\x01PK\x03\x04")
+    with pytest.raises(ConfigError, match="^corrections.yml：像是二进制文件，不是文本$"):
+        build(Settings(seeds=seeds))
+
+
 def test_themes_can_be_cleared_to_other(seeds, seed_export):
     original = article(seed_export, "坚持党建引领 助推军民融合")
     _, _, export = digest_with(seeds, f"{original['id']}: {{themes: []}}\n")

@@ -30,6 +30,7 @@ import yaml
 
 from generator.config import ConfigError, unreadable
 from generator.model import Article, DateInfo, Draft, Dropped, ThemeScore, line_span
+from generator.read import ingest
 
 FILE_NAME = "corrections.yml"
 EDITOR_SET = f"编辑在 {FILE_NAME} 中指定"  # why a date or theme is what it is, where a reader sees it
@@ -63,8 +64,13 @@ def load_corrections(path: Path) -> dict[str, Correction]:
     if not path.exists():
         return {}
     try:
-        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_TextKeysLoader)  # noqa: S506 (safe loader)
-    except (OSError, UnicodeDecodeError, yaml.YAMLError) as err:
+        raw = path.read_bytes()
+        # in any encoding a page may be in (an editor's Windows editor saves GBK or UTF-16)
+        text = ingest.decode(raw, path.name)[0] if raw.strip() else ""
+        data = yaml.load(text, Loader=_TextKeysLoader)  # noqa: S506 (safe loader)
+    except ingest.PageError as err:
+        raise ConfigError(str(err)) from None
+    except (OSError, yaml.YAMLError) as err:
         raise ConfigError(f"{path.name}：无法读取更正：{unreadable(err)}") from None
     if data is None:
         return {}
