@@ -1,4 +1,6 @@
 """Summaries a news editor would sign (generator/summary.py)."""
+from dataclasses import replace
+
 import pytest
 
 from generator.config import Settings
@@ -34,6 +36,16 @@ def test_sentences_that_do_not_stand_alone_are_never_chosen(sentence):
     assert not stands_alone(sentence, lead=False)
     d = draft("本区今年为两千余名困难群众购买了防贫保险，实现应保尽保。", sentence)
     assert sentence not in summarize(d, keywords=())
+
+
+@pytest.mark.parametrize("lead,summary", [
+    ("本报淄博讯 11月13日，张店区为困难群众购买了防贫保险。", "张店区为困难群众购买了防贫保险。"),
+    ("本报淄博讯 8月11日以来，张店区为困难群众购买了防贫保险。", "8月11日以来，张店区为困难群众购买了防贫保险。"),
+    ("本报淄博讯 8月11日上午，张店区为困难群众购买了防贫保险。", "8月11日上午，张店区为困难群众购买了防贫保险。"),
+])
+def test_the_dateline_leaves_the_summary_and_its_date_only_where_it_stands_alone(lead, summary):
+    d = replace(draft(lead), dateline="本报淄博讯", dateline_date=lead.split()[1][:lead.split()[1].index("日") + 1])
+    assert summarize(d, keywords=())[0] == summary
 
 
 def test_a_long_lead_is_given_whole_never_cut():

@@ -105,9 +105,12 @@ def sentence_score(k: int, j: int, text: str, keywords: tuple[str, ...]) -> floa
 
 
 def strip_dateline(sentence: str, draft: Draft) -> str:
-    """The lead sentence without 本报X讯 and the date that opens it."""
+    """The lead sentence without 本报X讯 and the date that opens it. The date goes only where it
+    stands alone (``11月13日，``): in ``8月11日以来，`` or ``8月11日上午，`` it is part of the sentence."""
     if draft.dateline and sentence.startswith(draft.dateline):
         sentence = sentence[len(draft.dateline):].lstrip()
         if draft.dateline_date and sentence.startswith(draft.dateline_date):
-            sentence = sentence[len(draft.dateline_date):].lstrip("，, ")
+            rest = sentence[len(draft.dateline_date):]
+            if rest[:1] in ("，", ",", " ", "\u3000"):
+                sentence = rest.lstrip("，, \u3000")
     return sentence
