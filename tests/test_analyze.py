@@ -111,6 +111,20 @@ def test_keywords_name_something_whole():
     assert not {"个村", "对键", "凝心", "聚力", "服务", "社区", "居民", "工作", "开展", "推进"} & set(tokens)
 
 
+def test_a_place_the_gazetteer_names_is_one_word_and_no_fragment_of_a_name_is_a_word():
+    """陵城区 and 孝直镇 whole (jieba cuts 陵/城区 and 孝/直镇); 付线, which jieba cuts out of 起付线
+    after a lone 起 wherever it occurs, is no word."""
+    from generator import DEFAULT_GAZETTEER
+    from generator.analyze.places import load_gazetteer
+    from tests.test_summary import draft as body_draft
+
+    seg, gazetteer = default_segmenter(), load_gazetteer(DEFAULT_GAZETTEER)
+    text = "德州市陵城区和平阴县孝直镇的特困供养人员不设起付线，低保对象以1万元为起付线。"
+    tokens = tokenize(body_draft(text), seg, gazetteer)
+    assert {"陵城区", "孝直镇", "平阴县"} <= set(tokens) and not {"城区", "直镇", "付线"} & set(tokens)
+    assert {"城区", "直镇"} <= set(tokenize(body_draft(text), seg))  # what the dictionary alone cuts
+
+
 def generic_words():
     from generator.analyze.segment import GENERIC_WORDS, read_words
 

@@ -17,6 +17,7 @@ from itertools import chain
 from dataclasses import dataclass
 
 from generator.analyze.facts import Facts
+from generator.analyze.places import Gazetteer
 from generator.analyze.segment import Segmenter
 from generator.model import Analysis, Draft
 
@@ -28,27 +29,53 @@ PRIOR_STRENGTH = 20  # how many articles the jieba IDF prior is worth
 RANKED_FIRST = 32  # ranked words read first per article (``Weights.keywords``)
 
 
-def tokenize(draft: Draft, segmenter: Segmenter) -> tuple[str, ...]:
+def tokenize(draft: Draft, segmenter: Segmenter, gazetteer: Gazetteer | None = None) -> tuple[str, ...]:
     """The content words of the headline and body, in reading order (segmented once).
 
     A short phrase in quotes (“政策找人”, “三包三联”, “键对键”) is one word, as the paper
-    coined it, not the pieces the dictionary would cut it into (对键, 凝心 and 聚力); a
-    classifier after a number (75个村) starts no word (个村).
+    coined it, not the pieces the dictionary would cut it into (对键, 凝心 and 聚力); so is
+    a place the gazetteer names (陵城区, not 陵 and 城区; 孝直镇, not 孝 and 直镇). A
+    classifier after a number (75个村) starts no word (个村). A word the dictionary does not
+    know, taken for a two-character name, is a fragment when a lone character stands before it
+    wherever it occurs (付线 of 起付线, 光斗 of 展光斗).
     """
     text = "\n".join(filter(None, [draft.kicker, draft.title, draft.subtitle, draft.body]))
     words: list[str] = []
+    guesses, stranded = Counter(), Counter()  # two-character name guesses: everywhere / after a lone character
     is_content = segmenter.is_content
     for k, piece in enumerate(QUOTED_TERM.split(text)):
         if k % 2:  # a quoted phrase: one word when it carries content
             if HAN_WORD.fullmatch(piece) and segmenter.is_term(piece):
                 words.append(piece)
             continue
-        cut = segmenter.cut(piece)
-        words.extend(w for w, before in zip(cut, chain(("",), cut))
-                     if is_content(w) and not (w[:1] in CLASSIFIERS and before[-1:].isdigit()))
+        for part, is_place in place_parts(piece, gazetteer):
+            if is_place:
+                words.append(part)
+                continue
+            cut = segmenter.cut(part)
+            for w, before in zip(cut, chain(("",), cut)):
+                if not is_content(w) or (w[:1] in CLASSIFIERS and before[-1:].isdigit()):
+                    continue
+                words.append(w)
+                if len(w) == 2 and segmenter.is_name_guess(w):
+                    guesses[w] += 1
+                    stranded[w] += len(before) == 1 and "\u4e00" <= before <= "\u9fff"
+    fragments = {w for w, n in guesses.items() if stranded[w] == n}
     # One string object per distinct word: a corpus has millions of words but tens of
     # thousands of distinct ones (the cache and memory hold each once per page).
-    return tuple(map(sys.intern, words))
+    return tuple(sys.intern(w) for w in words if w not in fragments)
+
+
+def place_parts(text: str, gazetteer: Gazetteer | None):
+    """``text`` as (part, is_place) pieces in order: the places the gazetteer names, and the rest."""
+    at = 0
+    for start, end, _ in gazetteer.spans(text) if gazetteer is not None else ():
+        if start > at:
+            yield text[at:start], False
+        yield text[start:end], True
+        at = end
+    if at < len(text):
+        yield text[at:], False
 
 
 Terms = tuple[tuple[str, ...], tuple[int, ...]]  # an article's distinct content words, sorted, and their counts

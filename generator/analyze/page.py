@@ -91,7 +91,7 @@ def analyse_draft(article_id: str, slug: str, draft: Draft, meta: PageMeta, cont
     """What one article says on its own. The analysis reads a folded copy (simplified,
     half-width); figures and theme evidence are quoted as written."""
     view = normalize.fold_draft(draft)
-    tokens = keywords.tokenize(view, default_segmenter())
+    tokens = keywords.tokenize(view, default_segmenter(), context.gazetteer)
     as_written = normalize.Unfolder(draft, view)
     facts = Facts(
         figures=as_written.figures(extract_figures(view)),

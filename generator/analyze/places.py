@@ -28,18 +28,27 @@ class Gazetteer:
         """
         found: list[Place] = []
         previous_end = -1
-        for match in self.pattern.finditer(text):
-            place = self.places[match.group(0)]
-            if found and match.start() == previous_end and found[-1].path == place.path[:len(found[-1].path)]:
+        for start, end, place in self.spans(text):
+            if found and start == previous_end and found[-1].path == place.path[:len(found[-1].path)]:
                 found[-1] = place  # "淄博市" straight before "临淄区": one place
             else:
                 found.append(place)
-            previous_end = match.end()
-            town = unknown_town(text, match.end(), place, self.places)
-            if town is not None:  # 临淄区姚家街道: a town the gazetteer does not list, under its county
-                found[-1] = town
-                previous_end = match.end() + len(town.name)
+            previous_end = end
         return found
+
+    def spans(self, text: str):
+        """Where ``text`` names places, in order: (start, end, place) for each spelling, longest
+        first at each point, and for a town the gazetteer does not list printed straight after
+        its county (临淄区姚家街道). The spans do not overlap."""
+        at = 0
+        while (match := self.pattern.search(text, at)) is not None:
+            place = self.places[match.group(0)]
+            yield match.start(), match.end(), place
+            at = match.end()
+            town = unknown_town(text, at, place, self.places)
+            if town is not None:
+                yield at, at + len(town.name), town
+                at += len(town.name)  # 临淄区临淄镇: the 临淄 in the town's name is not another place
 
 
 @lru_cache(maxsize=4)

@@ -98,6 +98,10 @@ class Segmenter:
         # Coined terms come whole from quotes (``analyze.tokenize``), places from the gazetteer.
         return word in self.idf or word in self.user_words or (len(word) <= 3 and surname_rank(word) is not None)
 
+    def is_name_guess(self, word: str) -> bool:
+        """Content only because it reads as a person's name: the dictionary does not know it."""
+        return word not in self.idf and word not in self.user_words and self.is_content(word)
+
     def is_term(self, phrase: str) -> bool:
         """A phrase the text quotes (“政策找人”): content unless it is a stop or function word."""
         return phrase not in self.stop_words and phrase not in self._function_words
