@@ -133,6 +133,19 @@ def test_heading_like_rejects_column_break_fragments():
     assert not layout.is_heading_like("打好“竞技牌”，激活“科技潮”。费")
 
 
+def test_a_heading_may_end_on_a_word_whose_last_character_is_a_particle():
+    """方向 ends on 向, a preposition a cut line may end on; as the end of a word it cuts nothing."""
+    assert layout.is_heading_like("党建引领社会组织工作 明确发展方向")
+    assert not layout.is_heading_like("坚持为辖区居民提供更")  # 更 alone: the sentence goes on
+    assert not layout.is_heading_like("社区党委联合辖区单位和")
+
+
+def test_two_clauses_are_a_heading_when_balanced_as_printed_or_outside_quotes():
+    assert layout.is_heading_like("打造“实体强村党建联盟”，整合资源助力村集体增收")  # 13 and 11 as printed
+    assert layout.is_heading_like("党建引领，激活基层治理“红色引擎”")  # 4 and 6 outside quotes
+    assert not layout.is_heading_like("近日，临淄区召开全区社区治理工作推进会议并部署")
+
+
 LINE = st.one_of(
     st.text(alphabet="社区党建治理服务群众记者本报讯，。“”□▲广告元/m²0123456789：:## -*()（）", min_size=1, max_size=60),
     st.sampled_from(["□记者 王一 报道", "广告", "8900元/m²起", "## 标题", "(张三 李四)", "图为现场。", "——副题"]),

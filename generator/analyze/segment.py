@@ -98,6 +98,11 @@ class Segmenter:
         # Coined terms come whole from quotes (``analyze.tokenize``), places from the gazetteer.
         return word in self.idf or word in self.user_words or (len(word) <= 3 and surname_rank(word) is not None)
 
+    def is_word(self, text: str) -> bool:
+        """A word the dictionary knows that names something (方向, 场所, 供给): no function word,
+        verb of motion or particle (可以, 所以, 正在)."""
+        return text in self.idf and text not in self._function_words and text not in self.stop_words
+
     def is_name_guess(self, word: str) -> bool:
         """Content only because it reads as a person's name: the dictionary does not know it."""
         return word not in self.idf and word not in self.user_words and self.is_content(word)

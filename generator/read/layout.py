@@ -12,12 +12,13 @@ from dataclasses import dataclass
 
 from generator.read import frontmatter
 from generator.analyze.normalize import fold
+from generator.analyze.segment import default_segmenter
 
 SENTENCE_END = "。！？!?…"
 CLOSERS = "”’」』）)】》\"'"
 CLAUSE_END = "，,、；;：:—-"
 QUOTE_OPEN = "“「『\""
-# Particles, conjunctions and prepositions: a line ending on one was cut mid-sentence.
+# Particles, conjunctions and prepositions: a line ending on one was cut mid-sentence (``dangles``).
 DANGLING = set("的和与及或在对把被将从向以并而跟同给让使就都也还又所其之于较更很")
 
 MARKDOWN_HEADING = re.compile(r"^\s*#{1,6}\s+")
@@ -68,9 +69,34 @@ def ends_clause(text: str) -> bool:
     return text.rstrip()[-1:] in CLAUSE_END
 
 
+QUOTED_SPAN = re.compile(r"“[^”]*”|「[^」]*」|《[^》]*》|（[^）]*）|\([^)]*\)")
+
+
 def outside_quotes(text: str) -> str:
     """The text with quoted and bracketed spans removed."""
-    return re.sub(r"“[^”]*”|「[^」]*」|《[^》]*》|（[^）]*）|\([^)]*\)", "", text)
+    return QUOTED_SPAN.sub("", text)
+
+
+def clauses(text: str) -> list[tuple[int, int]]:
+    """The text's comma-separated clauses (a comma inside quotes separates nothing), each as its
+    length as printed and its length outside quotes: 打造“实体强村党建联盟”，整合资源助力村集体增收
+    is (13, 4) and (11, 11)."""
+    masked = QUOTED_SPAN.sub(lambda m: "\0" * len(m.group(0)), text)
+    return [(len(c), len(c.replace("\0", ""))) for c in re.split(r"[，,]", masked) if c.strip("\0 ")]
+
+
+def balanced(lengths: list[int]) -> bool:
+    """Two clauses of comparable length (a headline's two halves), not one long clause and a short
+    one left dangling by a column break."""
+    short, long_ = sorted(lengths)
+    return short >= 0.4 * long_
+
+
+def dangles(text: str) -> bool:
+    """Ends on a particle, conjunction or preposition standing alone (…社区的, …工作和, …提供更):
+    cut mid-sentence. 明确发展方向, 供给 and 场所 end on such a character too, but as the end
+    of a word; the dictionary tells which (``Segmenter.is_word``)."""
+    return text[-1:] in DANGLING and not default_segmenter().is_word(text[-2:])
 
 
 def is_heading_like(text: str) -> bool:
@@ -83,18 +109,16 @@ def is_heading_like(text: str) -> bool:
     text = KICKER_DASH.sub("", text)  # 栖霞找到发展新路径——: a kicker that leads into its title
     if not text or len(text) > HEADLINE_MAX or "。" in text or "；" in text:
         return False
-    if text[-1] in DANGLING:
+    if dangles(text):
         return False
     if ends_clause(text) or SPEECH.match(text) or is_byline(text) or is_end_byline(text) or is_caption_marked(text) \
             or is_jump_line(text):
         return False
-    bare = outside_quotes(text)
-    clauses = [c for c in re.split(r"[，,]", bare) if c.strip()]
-    if len(clauses) > 2:
+    parts = clauses(text)
+    if len(parts) > 2:
         return False
-    if len(clauses) == 2:
-        short, long_ = sorted(len(c) for c in clauses)
-        return short >= 0.4 * long_
+    if len(parts) == 2:  # balanced as printed (打造“…联盟”，整合资源…) or outside quotes (党建引领，激活…“红色引擎”)
+        return balanced([printed for printed, _ in parts]) or balanced([bare for _, bare in parts])
     return True
 
 
