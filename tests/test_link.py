@@ -144,3 +144,11 @@ def test_vectors_are_cut_to_their_heaviest_words_ties_by_word(monkeypatch, block
             expected = dict(sorted(row.items(), key=lambda cv: (-cv[1], cv[0]))[:most])
             assert {c: v for c, v in enumerate(cut[k]) if v} == expected
 
+
+
+def test_a_reason_names_a_place_once_not_with_its_short_form_too():
+    from generator.link.related import LinkFacts, reason
+
+    nowhere = LinkFacts((), frozenset(), frozenset())
+    assert reason(nowhere, nowhere, ["淄博市", "社保", "淄博"]) == "共同关键词：淄博市、社保"
+    assert reason(nowhere, nowhere, ["淄博", "张店区"]) == "共同关键词：淄博、张店区"

@@ -308,6 +308,7 @@ def reason(a: LinkFacts, b: LinkFacts, shared: list[str]) -> str:
         names = {n for name, path in a.places if (name, path) in b.place_set for n in path}
         names |= {n[:-1] for n in names if len(n) >= 3 and n[-1] in "市县区镇"}
         shared = [word for word in shared if word not in names]
+    shared = [word for word in shared if not any(word + suffix in shared for suffix in "市县区镇")]  # 淄博市, not 淄博市、淄博
     reasons = ["共同关键词：" + "、".join(shared)] if shared else []
     if not a.place_set.isdisjoint(b.place_set):
         reasons.append("同一地点：" + "、".join([place[0] for place in a.places if place in b.place_set][:2]))
