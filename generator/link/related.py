@@ -5,8 +5,8 @@ vector cut to those, as Lucene's MoreLikeThis cuts a document to its top
 terms): words every article uses weigh little and would otherwise make every
 pair of articles share something. Score = cosine of those cut vectors, made
 unit length, + PLACE_BONUS for a shared county or town + THEME_BONUS for a
-shared theme. A shared city is no reason: a local paper's articles nearly all
-name its city. Only articles sharing a word qualify, and only from RELATED_MIN up.
+shared theme. A shared city is no reason, as a place or as a word (淄博市,
+淄博): a local paper's articles nearly all name its city. Only articles sharing a word qualify, and only from RELATED_MIN up.
 Articles are ranked by the score rounded to 4 places (as it is shown), then by
 id, so equal scores always come out in the same order.
 
@@ -69,6 +69,7 @@ class Linker:
         self.articles, self.n = articles, len(articles)
         self.ids = [a.id for a in articles]
         self.raw, self.words = as_matrix(articles, vectors)
+        self.raw = without_words(self.raw, self.words, city_names(articles))
         # the product of two rows is their cosine
         self.text = unit_rows(heaviest(self.raw, CANDIDATE_WORDS))
         # a place by its path (a Place's own hash is worked out in Python, field by field)
@@ -184,6 +185,26 @@ def unit_rows(matrix):
     norms[norms == 0] = 1.0
     matrix.data /= np.repeat(norms, np.diff(matrix.indptr))
     return matrix
+
+
+def city_names(articles: list[Article]) -> set[str]:
+    """The cities the articles are placed in, as printed and without 市 (淄博市, 淄博): no word
+    to relate two articles by, as a shared city is no reason."""
+    cities = {p.path[0] for a in articles for p in a.analysis.places}
+    return cities | {c[:-1] for c in cities if len(c) >= 3 and c.endswith("市")}
+
+
+def without_words(matrix, words: list[str], dropped: set[str]):
+    """The matrix with the columns of the ``dropped`` words emptied."""
+    import numpy as np
+    from scipy import sparse
+
+    if not dropped.intersection(words):
+        return matrix
+    keep = np.array([word not in dropped for word in words], dtype=matrix.dtype)
+    result = (matrix @ sparse.diags(keep)).tocsr()
+    result.eliminate_zeros()
+    return result
 
 
 def heaviest(matrix, most: int):
