@@ -37,7 +37,8 @@ def tokenize(draft: Draft, segmenter: Segmenter, gazetteer: Gazetteer | None = N
     a place the gazetteer names (陵城区, not 陵 and 城区; 孝直镇, not 孝 and 直镇). A
     classifier after a number (75个村) starts no word (个村). A word the dictionary does not
     know, taken for a two-character name, is a fragment when a lone character stands before it
-    wherever it occurs (付线 of 起付线, 光斗 of 展光斗).
+    wherever it occurs (付线 of 起付线; a dictionary word cut out of a name, 秀山 of 申秀山, is
+    not caught).
     """
     text = "\n".join(filter(None, [draft.kicker, draft.title, draft.subtitle, draft.body]))
     words: list[str] = []
