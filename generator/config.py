@@ -26,9 +26,17 @@ def unreadable(err: Exception) -> str:
         return f"第 {mark.line + 1} 行附近不是有效的 YAML（{detail}）"
     if isinstance(err, FileNotFoundError):
         return "找不到这个文件"
-    if isinstance(err, UnicodeDecodeError):
-        return "不是 UTF-8 编码的文本"
     return f"文件无法读取（{detail}）"
+
+
+def editor_text(path: Path) -> str:
+    """The text of a file an editor writes (the themes, the corrections), in any encoding a page
+    may be in: an editor's Windows editor saves GBK or UTF-16. Raises OSError, or
+    ``ingest.PageError`` for a file that is not text."""
+    from generator.read import ingest  # imported here: ``digest --help`` needs none of it
+
+    raw = path.read_bytes()
+    return ingest.decode(raw, path.name)[0] if raw.strip() else ""
 
 
 @dataclass(frozen=True)
@@ -88,8 +96,12 @@ def _load_themes(path: Path, signature: tuple | None) -> ThemeConfig:
 
     from generator.model import Theme
 
+    from generator.read.ingest import PageError
+
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+        data = yaml.safe_load(editor_text(path))
+    except PageError as err:
+        raise ConfigError(str(err)) from None
     except (OSError, yaml.YAMLError) as err:
         raise ConfigError(f"{path}：无法读取专题配置：{unreadable(err)}") from None
     errors: list[str] = []

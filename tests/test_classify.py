@@ -35,3 +35,10 @@ def test_evidence_is_kept():
               (Paragraph("社区党组织牵头，党群服务中心开展网格化管理，推进社区治理。", (1,)),), (), (), (), (1, 1))
     (score,) = classify(d, CONFIG)
     assert score.key == "governance" and "社区治理" in score.evidence and score.sentences
+
+
+def test_a_theme_file_in_any_encoding_a_page_may_be_in_is_read(tmp_path):
+    """An editor's Windows editor saves GBK: the themes read as from UTF-8 (a traceback before)."""
+    gbk = tmp_path / "themes.yml"
+    gbk.write_bytes(DEFAULT_THEMES.read_text(encoding="utf-8").encode("gb18030"))
+    assert load_themes(gbk).themes == load_themes(DEFAULT_THEMES).themes

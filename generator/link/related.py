@@ -6,7 +6,8 @@ terms): words every article uses weigh little and would otherwise make every
 pair of articles share something. Score = cosine of those cut vectors, made
 unit length, + PLACE_BONUS for a shared county or town + THEME_BONUS for a
 shared theme. A shared city is no reason, as a place or as a word (淄博市,
-淄博): a local paper's articles nearly all name its city. Only articles sharing a word qualify, and only from RELATED_MIN up.
+淄博): a local paper's articles nearly all name its city. Only articles sharing
+a word qualify, and only from RELATED_MIN up.
 Articles are ranked by the score rounded to 4 places (as it is shown), then by
 id, so equal scores always come out in the same order.
 
@@ -26,6 +27,7 @@ from dataclasses import dataclass
 from itertools import chain
 from typing import Union
 
+from generator.analyze.places import short_name
 from generator.model import Article, Related
 
 RELATED_MAX = 5
@@ -191,7 +193,7 @@ def city_names(articles: list[Article]) -> set[str]:
     """The cities the articles are placed in, as printed and without 市 (淄博市, 淄博): no word
     to relate two articles by, as a shared city is no reason."""
     cities = {p.path[0] for a in articles for p in a.analysis.places}
-    return cities | {c[:-1] for c in cities if len(c) >= 3 and c.endswith("市")}
+    return cities | {short_name(city) for city in cities}
 
 
 def without_words(matrix, words: list[str], dropped: set[str]):

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import yaml
 
-from generator.config import ConfigError, unreadable
+from generator.config import ConfigError, editor_text, unreadable
 from generator.model import Article, DateInfo, Draft, Dropped, ThemeScore, line_span
 from generator.read import ingest
 
@@ -64,10 +64,7 @@ def load_corrections(path: Path) -> dict[str, Correction]:
     if not path.exists():
         return {}
     try:
-        raw = path.read_bytes()
-        # in any encoding a page may be in (an editor's Windows editor saves GBK or UTF-16)
-        text = ingest.decode(raw, path.name)[0] if raw.strip() else ""
-        data = yaml.load(text, Loader=_TextKeysLoader)  # noqa: S506 (safe loader)
+        data = yaml.load(editor_text(path), Loader=_TextKeysLoader)  # noqa: S506 (safe loader)
     except ingest.PageError as err:
         raise ConfigError(str(err)) from None
     except (OSError, yaml.YAMLError) as err:
